@@ -1,0 +1,29 @@
+package io.flowscope.api;
+
+import java.nio.ByteBuffer;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Extension point of an L7 protocol. Annotate the implementation with {@code @org.pf4j.Extension}.
+ *
+ * <p>One instance serves every connection: it must be stateless and thread-safe. Per-connection state
+ * lives in the {@link ProtocolParser} it creates.
+ */
+public interface ProtocolParserFactory extends ExtensionPoint {
+
+    /** What this factory parses. Called once when the plugin is loaded. */
+    ProtocolDescriptor descriptor();
+
+    /**
+     * Decides whether a new connection speaks this protocol, from its first bytes.
+     *
+     * @param firstBytes the first bytes seen in {@code direction} (read-only; position to limit)
+     * @param direction  the direction those bytes travel
+     * @param flow       the connection (ports are a hint only)
+     * @return MATCH, NO_MATCH, or NEED_MORE_DATA to be asked again with more bytes
+     */
+    Detection detect(ByteBuffer firstBytes, Direction direction, FlowInfo flow);
+
+    /** A parser for one connection that this factory matched. */
+    ProtocolParser newParser(ParserContext context);
+}

@@ -1,0 +1,9 @@
+package io.flowscope.api;
+
+/** Transport a protocol runs on. */
+public enum Transport {
+    /** A reliable byte stream per direction (TCP, or a socket seen through syscalls). */
+    TCP,
+    /** Datagrams: each {@code onData} call is one whole datagram. */
+    UDP
+}

@@ -1,0 +1,169 @@
+package io.flowscope.api.testkit;
+
+import io.flowscope.api.Direction;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A recorded conversation of one connection: byte segments per direction, in the order they were seen,
+ * and the messages a correct parser emits for it, as {@link MessageSignature signatures}.
+ *
+ * <p>Sessions are written in code with {@link #named(String)} or kept as text files read by {@link #load(Path)}:
+ * <pre>
+ * # a comment
+ * &gt; GET / HTTP/1.1\r\n          bytes from client to server; escapes \r \n \t \\ \xHH
+ * &gt; Host: a\r\n\r\n               consecutive lines of one direction form one segment
+ * &lt; HTTP/1.1 204 No Content\r\n\r\n
+ * ---                              ends the current segment (two segments in a row, same direction)
+ * = REQUEST GET / bytes=27         an expected message signature, in emission order
+ * </pre>
+ */
+public final class RecordedSession {
+
+    /** One chunk of bytes travelling one way. */
+    public record Segment(Direction direction, byte[] bytes) {
+    }
+
+    private final String name;
+    private final List<Segment> segments;
+    private final List<String> expected;
+
+    private RecordedSession(String name, List<Segment> segments, List<String> expected) {
+        this.name = name;
+        this.segments = List.copyOf(segments);
+        this.expected = List.copyOf(expected);
+    }
+
+    /** The session's name, shown in test reports. */
+    public String name() {
+        return name;
+    }
+
+    /** The segments in capture order. */
+    public List<Segment> segments() {
+        return segments;
+    }
+
+    /** Expected message signatures in emission order. */
+    public List<String> expected() {
+        return expected;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Starts a session written in code. */
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    /** Reads a session from a text file in the format above; the name is the file name. */
+    public static RecordedSession load(Path file) {
+        Builder b = named(file.getFileName().toString());
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Direction current = null;
+        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        for (String line : lines) {
+            Direction dir = line.startsWith("> ") ? Direction.CLIENT_TO_SERVER
+                    : line.startsWith("< ") ? Direction.SERVER_TO_CLIENT : null;
+            if (dir != null) {
+                if (current != null && dir != current) {
+                    b.segment(current, pending.toByteArray());
+                    pending.reset();
+                }
+                current = dir;
+                byte[] bytes = unescape(line.substring(2));
+                pending.write(bytes, 0, bytes.length);
+                continue;
+            }
+            if (current != null) {
+                b.segment(current, pending.toByteArray());
+                pending.reset();
+                current = null;
+            }
+            if (line.startsWith("= ")) {
+                b.expect(line.substring(2).trim());
+            }
+        }
+        if (current != null) {
+            b.segment(current, pending.toByteArray());
+        }
+        return b.build();
+    }
+
+    static byte[] unescape(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 >= s.length()) {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(utf8, 0, utf8.length);
+                continue;
+            }
+            char e = s.charAt(++i);
+            switch (e) {
+                case 'r' -> out.write('\r');
+                case 'n' -> out.write('\n');
+                case 't' -> out.write('\t');
+                case '\\' -> out.write('\\');
+                case 'x' -> {
+                    out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> throw new IllegalArgumentException("unknown escape \\" + e + " in: " + s);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Builds a session in code. */
+    public static final class Builder {
+        private final String name;
+        private final List<Segment> segments = new ArrayList<>();
+        private final List<String> expected = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Adds bytes from client to server (UTF-8 text). */
+        public Builder client(String text) {
+            return segment(Direction.CLIENT_TO_SERVER, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Adds bytes from server to client (UTF-8 text). */
+        public Builder server(String text) {
+            return segment(Direction.SERVER_TO_CLIENT, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Adds a segment. */
+        public Builder segment(Direction direction, byte[] bytes) {
+            segments.add(new Segment(direction, bytes.clone()));
+            return this;
+        }
+
+        /** Adds an expected message signature (see {@link MessageSignature}). */
+        public Builder expect(String signature) {
+            expected.add(signature);
+            return this;
+        }
+
+        /** The session. */
+        public RecordedSession build() {
+            return new RecordedSession(name, segments, expected);
+        }
+    }
+}
