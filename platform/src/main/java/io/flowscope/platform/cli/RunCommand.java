@@ -1,0 +1,44 @@
+package io.flowscope.platform.cli;
+
+import io.flowscope.platform.FlowscopeApplication;
+import io.flowscope.platform.FlowscopeSettings;
+import java.nio.file.Path;
+import org.springframework.boot.SpringApplication;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flowscope run}: the all-in-one server (API, console; later the probes). */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Start the Flowscope server.")
+final class RunCommand implements Runnable {
+
+    private static volatile boolean started;
+
+    @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--address", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    String address;
+
+    @Option(names = "--data-dir", description = "Data directory (default: $FLOWSCOPE_DATA_DIR, /var/lib/flowscope for root, else ~/.local/share/flowscope).")
+    Path dataDir;
+
+    @Option(names = "--plugins-dir", description = "Directory of plugin jars (default: the plugins built by the reactor).")
+    Path pluginsDir;
+
+    static boolean serverStarted() {
+        return started;
+    }
+
+    @Override
+    public void run() {
+        // passed as command-line properties so they win over application.properties
+        String[] args = {
+            "--server.port=" + port,
+            "--server.address=" + address,
+            "--flowscope.data-dir=" + (dataDir != null ? dataDir : FlowscopeSettings.defaultDataDir()),
+            "--flowscope.plugins-dir=" + (pluginsDir != null ? pluginsDir : FlowscopeSettings.defaultPluginsDir()),
+        };
+        SpringApplication.run(FlowscopeApplication.class, args);
+        started = true;
+    }
+}

@@ -1,0 +1,89 @@
+package io.flowscope.platform.flow;
+
+/**
+ * One bidirectional flow. Side 0 is the client, side 1 the server; arrays indexed by side hold what
+ * that side sent ({@code [0]} = tx, {@code [1]} = rx in DeepFlow's terms). Times are µs since the epoch.
+ * Fields are public for the store's writers; only the {@link FlowGenerator} changes them.
+ */
+public final class Flow {
+    public long id;
+    final FlowKey key;
+
+    public boolean ipv4;
+    public int protocol;
+    public long ip0Hi;
+    public long ip0Lo;
+    public long ip1Hi;
+    public long ip1Lo;
+    public int port0;
+    public int port1;
+    public long mac0;
+    public long mac1;
+    public int ethType;
+    public int vlan;
+    public int interfaceId;
+
+    public long startTime;
+    public long endTime;
+    public final long[] packets = new long[2];
+    public final long[] bytes = new long[2];
+    public final long[] l3Bytes = new long[2];
+    public final long[] l4Bytes = new long[2];
+    public final int[] tcpFlags = new int[2];
+    public final int[] retrans = new int[2];
+    public final int[] zeroWindows = new int[2];
+    public final int[] outOfOrder = new int[2];
+    public int synCount;
+    public int synAckCount;
+    public int finCount;
+    /** 255 when the handshake showed who the client is, lower when guessed from ports or order. */
+    public int directionScore;
+
+    long synTime = -1;
+    long synAckTime = -1;
+    /** Handshake halves, µs; -1 when not measured. */
+    public long rttClient = -1;
+    public long rttServer = -1;
+    long pendingRequestTime = -1;
+    public long srtSum;
+    public long srtCount;
+    public long srtMax;
+
+    final boolean[] finSent = new boolean[2];
+    boolean closed;
+    public int closeType = CloseType.UNKNOWN;
+
+    /** L7 results, filled by the L7 pipeline before the flow is reported. */
+    public int l7Protocol;
+    public int l7Requests;
+    public int l7Responses;
+    public int l7ClientErrors;
+    public int l7ServerErrors;
+    public int l7Timeouts;
+    public int l7ParseFailed;
+    public String requestDomain;
+
+    final TcpStream[] streams;
+    /** State the payload handler keeps for this flow (the L7 session). */
+    public Object attachment;
+
+    Flow(FlowKey key, boolean tcp) {
+        this.key = key;
+        this.streams = tcp ? new TcpStream[] {new TcpStream(), new TcpStream()} : null;
+    }
+
+    /** Whether this is a TCP flow. */
+    public boolean isTcp() {
+        return protocol == 6;
+    }
+
+    /** Handshake RTT, µs, or -1. */
+    public long rtt() {
+        return rttClient >= 0 && rttServer >= 0 ? rttClient + rttServer : -1;
+    }
+
+    /** Whether the flow ended (FIN both ways or RST) and only lingers to absorb late packets. */
+    public boolean isClosed() {
+        return closed;
+    }
+}

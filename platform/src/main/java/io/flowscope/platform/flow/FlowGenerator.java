@@ -1,0 +1,351 @@
+package io.flowscope.platform.flow;
+
+import io.flowscope.platform.packet.MetaPacket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns MetaPackets into bidirectional flows keyed by 5-tuple (and capture interface). Decides client
+ * and server from the handshake, else from the ports, else from who spoke first; counts bytes,
+ * packets, flags, retransmissions, zero windows; measures handshake RTT and TCP response time;
+ * reassembles each TCP direction and hands ordered payload to the {@link FlowListener}.
+ *
+ * <p>Time is the packets' own clock, so a capture file expires flows exactly as a live capture would.
+ * Single-threaded: one generator per capture thread.
+ */
+public final class FlowGenerator {
+
+    /** Idle time after which an open TCP flow times out. */
+    public static final long TCP_IDLE_TIMEOUT = 300_000_000L;
+    /** Idle time after which a UDP or other flow ends. */
+    public static final long OTHER_IDLE_TIMEOUT = 30_000_000L;
+    /** Time a closed TCP flow stays to absorb its last ACKs and retransmitted FINs. */
+    public static final long CLOSED_LINGER = 2_000_000L;
+    /** A SYN that nobody answered for this long is a failed connection attempt. */
+    public static final long SYN_TIMEOUT = 5_000_000L;
+    private static final long SWEEP_EVERY = 1_000_000L;
+
+    private final HashMap<FlowKey, Flow> table = new HashMap<>(1 << 16);
+    private final FlowKey probe = new FlowKey();
+    private final FlowListener listener;
+    private final Set<Integer> serverPorts;
+    private final int maxFlows;
+    private final Streams streams = new Streams();
+    private final LongSupplier ids;
+    private long lastSweep;
+    private long clock;
+    private long tableFull;
+
+    /**
+     * @param ids         gives each new flow its id (the store's sequence, unique across imports)
+     * @param serverPorts ports known to be servers' (the plugins' default ports), to orient flows without a handshake
+     * @param maxFlows    bound of the flow table; packets of new flows beyond it are counted and dropped
+     */
+    public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows) {
+        this.listener = listener;
+        this.ids = ids;
+        this.serverPorts = Set.copyOf(serverPorts);
+        this.maxFlows = maxFlows;
+    }
+
+    /** Flows currently in the table. */
+    public int activeFlows() {
+        return table.size();
+    }
+
+    /** Packets of new flows dropped because the table was full. */
+    public long tableFullDrops() {
+        return tableFull;
+    }
+
+    /** One decoded IP packet. */
+    public void packet(MetaPacket m) {
+        long ts = m.tsMicros;
+        if (ts > clock) {
+            clock = ts;
+        }
+        if (clock - lastSweep >= SWEEP_EVERY) {
+            sweep(false);
+            lastSweep = clock;
+        }
+        boolean srcIsA = probe.set(m);
+        Flow f = table.get(probe);
+        boolean tcp = m.protocol == 6;
+        if (f != null && tcp && f.closed && m.has(MetaPacket.SYN) && !m.has(MetaPacket.ACK)) {
+            // the 4-tuple is reused by a new connection: the old flow is over
+            end(f);
+            table.remove(f.key);
+            f = null;
+        }
+        if (f == null) {
+            if (table.size() >= maxFlows) {
+                sweep(true);
+                if (table.size() >= maxFlows) {
+                    tableFull++;
+                    return;
+                }
+            }
+            f = create(m);
+            table.put(f.key, f);
+        }
+        int side = isClient(f, m, srcIsA) ? 0 : 1;
+        account(f, m, side, ts);
+        if (tcp) {
+            tcp(f, m, side, ts);
+        } else if (m.payloadWireLen > 0) {
+            if (m.payloadLen > 0) {
+                listener.payload(f, side, m.buffer, m.payloadOffset, m.payloadLen, ts);
+            }
+            if (m.payloadWireLen > m.payloadLen) {
+                listener.gap(f, side, m.payloadWireLen - m.payloadLen);
+            }
+        }
+    }
+
+    /** End of input: every flow still open is reported as such (close type 5, still open). */
+    public void finish() {
+        for (Flow f : table.values()) {
+            if (!f.closed && f.closeType == CloseType.UNKNOWN) {
+                f.closeType = CloseType.FORCED_REPORT;
+            }
+            end(f);
+        }
+        table.clear();
+    }
+
+    private Flow create(MetaPacket m) {
+        Flow f = new Flow(probe.copy(), m.protocol == 6);
+        f.id = ids.getAsLong();
+        f.protocol = m.protocol;
+        f.ipv4 = m.ipv4;
+        f.ethType = m.ethType;
+        f.vlan = m.vlan;
+        f.interfaceId = m.interfaceId;
+        f.startTime = m.tsMicros;
+        boolean senderIsClient;
+        if (m.protocol == 6 && m.has(MetaPacket.SYN)) {
+            senderIsClient = !m.has(MetaPacket.ACK);
+            f.directionScore = 255;
+        } else {
+            int src = portScore(m.srcPort);
+            int dst = portScore(m.dstPort);
+            senderIsClient = dst >= src;
+            f.directionScore = src == dst ? 0 : 200;
+        }
+        if (senderIsClient) {
+            f.ip0Hi = m.srcHi; f.ip0Lo = m.srcLo; f.port0 = m.srcPort; f.mac0 = m.srcMac;
+            f.ip1Hi = m.dstHi; f.ip1Lo = m.dstLo; f.port1 = m.dstPort; f.mac1 = m.dstMac;
+        } else {
+            f.ip0Hi = m.dstHi; f.ip0Lo = m.dstLo; f.port0 = m.dstPort; f.mac0 = m.dstMac;
+            f.ip1Hi = m.srcHi; f.ip1Lo = m.srcLo; f.port1 = m.srcPort; f.mac1 = m.srcMac;
+        }
+        return f;
+    }
+
+    /** How much a port looks like a server's: well-known, a plugin's default, registered, ephemeral. */
+    private int portScore(int port) {
+        if (port < 1024) {
+            return 3;
+        }
+        if (serverPorts.contains(port)) {
+            return 2;
+        }
+        return port < 32768 ? 1 : 0;
+    }
+
+    private static boolean isClient(Flow f, MetaPacket m, boolean srcIsA) {
+        return m.srcPort == f.port0 && m.srcLo == f.ip0Lo && m.srcHi == f.ip0Hi
+                && (m.srcPort != m.dstPort || m.srcLo != m.dstLo || m.srcHi != m.dstHi || srcIsA);
+    }
+
+    private static void account(Flow f, MetaPacket m, int side, long ts) {
+        f.packets[side]++;
+        f.bytes[side] += m.wireLen;
+        f.l3Bytes[side] += m.l3Len;
+        f.l4Bytes[side] += m.payloadWireLen;
+        if (ts > f.endTime) {
+            f.endTime = ts;
+        }
+    }
+
+    private void tcp(Flow f, MetaPacket m, int side, long ts) {
+        int flags = m.tcpFlags;
+        f.tcpFlags[side] |= flags;
+        boolean syn = (flags & MetaPacket.SYN) != 0;
+        boolean ack = (flags & MetaPacket.ACK) != 0;
+        boolean rst = (flags & MetaPacket.RST) != 0;
+        boolean fin = (flags & MetaPacket.FIN) != 0;
+        TcpStream stream = f.streams[side];
+        if (syn) {
+            if (ack) {
+                f.synAckCount++;
+                if (f.synAckTime < 0) {
+                    f.synAckTime = ts;
+                    if (f.synTime >= 0) {
+                        f.rttServer = ts - f.synTime;
+                    }
+                }
+            } else {
+                f.synCount++;
+                if (f.synTime < 0) {
+                    f.synTime = ts;
+                }
+            }
+            stream.syn(m.seq);
+        } else if (ack && side == 0 && f.synAckTime >= 0 && f.rttClient < 0) {
+            f.rttClient = ts - f.synAckTime;
+        }
+        if (m.window == 0 && !syn && !rst) {
+            f.zeroWindows[side]++;
+        }
+        if (m.payloadWireLen > 0 && !f.closed) {
+            streams.flow = f;
+            streams.side = side;
+            int r = stream.segment(m.seq, m.buffer, m.payloadOffset, m.payloadLen, m.payloadWireLen, ts, streams);
+            if (r == 1) {
+                f.retrans[side]++;
+            } else if (r == 2) {
+                f.outOfOrder[side]++;
+            }
+            responseTime(f, side, ts, true);
+        } else if (ack && side == 1) {
+            responseTime(f, side, ts, false);
+        }
+        if (rst) {
+            if (!f.closed) {
+                f.closeType = rstCloseType(f, side);
+                close(f);
+            }
+        } else if (fin) {
+            if (!f.finSent[side]) {
+                f.finCount++;
+                f.finSent[side] = true;
+            }
+            if (f.finSent[0] && f.finSent[1] && !f.closed) {
+                f.closeType = CloseType.NORMAL;
+                close(f);
+            }
+        }
+    }
+
+    /** TCP response time: from the client's first unanswered data to the server's next packet. */
+    private static void responseTime(Flow f, int side, long ts, boolean data) {
+        if (side == 0) {
+            if (data && f.pendingRequestTime < 0) {
+                f.pendingRequestTime = ts;
+            }
+        } else if (f.pendingRequestTime >= 0) {
+            long srt = ts - f.pendingRequestTime;
+            f.srtSum += srt;
+            f.srtCount++;
+            f.srtMax = Math.max(f.srtMax, srt);
+            f.pendingRequestTime = -1;
+        }
+    }
+
+    private static int rstCloseType(Flow f, int side) {
+        boolean established = f.synAckTime >= 0 && f.rttClient >= 0 || f.packets[0] + f.packets[1] > 3 && f.synTime < 0;
+        if (side == 1) {
+            return f.synAckTime < 0 && f.synTime >= 0 ? CloseType.SERVER_DIRECT_RST : CloseType.SERVER_RST;
+        }
+        return established ? CloseType.CLIENT_RST : CloseType.CLIENT_OTHER_RST;
+    }
+
+    private void close(Flow f) {
+        f.closed = true;
+        for (TcpStream s : f.streams) {
+            streams.flow = f;
+            streams.side = s == f.streams[0] ? 0 : 1;
+            s.finish(streams);
+        }
+    }
+
+    private void sweep(boolean urgent) {
+        long now = clock;
+        List<Flow> done = null;
+        for (Iterator<Flow> it = table.values().iterator(); it.hasNext(); ) {
+            Flow f = it.next();
+            long idle = now - f.endTime;
+            long timeout = timeout(f);
+            if (urgent) {
+                timeout /= 4;
+            }
+            if (idle >= timeout) {
+                if (!f.closed) {
+                    f.closeType = expiredCloseType(f);
+                }
+                it.remove();
+                if (done == null) {
+                    done = new ArrayList<>();
+                }
+                done.add(f);
+            }
+        }
+        if (done != null) {
+            for (Flow f : done) {
+                end(f);
+            }
+        }
+    }
+
+    private static long timeout(Flow f) {
+        if (!f.isTcp()) {
+            return OTHER_IDLE_TIMEOUT;
+        }
+        if (f.closed) {
+            return CLOSED_LINGER;
+        }
+        if (f.synAckTime < 0 && f.synTime >= 0 && f.packets[1] == 0) {
+            return SYN_TIMEOUT;
+        }
+        return TCP_IDLE_TIMEOUT;
+    }
+
+    private static int expiredCloseType(Flow f) {
+        if (!f.isTcp()) {
+            return CloseType.TIMEOUT;
+        }
+        if (f.synTime >= 0 && f.synAckTime < 0 && f.packets[1] == 0) {
+            return CloseType.SERVER_SYN_MISS;
+        }
+        if (f.finSent[0] && !f.finSent[1]) {
+            return CloseType.CLIENT_HALF_CLOSE;
+        }
+        if (f.finSent[1] && !f.finSent[0]) {
+            return CloseType.SERVER_HALF_CLOSE;
+        }
+        return CloseType.TIMEOUT;
+    }
+
+    private void end(Flow f) {
+        if (f.streams != null && !f.closed) {
+            for (int side = 0; side < 2; side++) {
+                streams.flow = f;
+                streams.side = side;
+                f.streams[side].finish(streams);
+            }
+        }
+        listener.flowEnded(f);
+    }
+
+    /** Adapts a TcpStream's ordered output to the listener for the flow and side being processed. */
+    private final class Streams implements TcpStream.Consumer {
+        Flow flow;
+        int side;
+
+        @Override
+        public void data(ByteBuffer b, int off, int len, long ts) {
+            listener.payload(flow, side, b, off, len, ts);
+        }
+
+        @Override
+        public void gap(long lost) {
+            listener.gap(flow, side, lost);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.flowscope.platform.flow;
+
+import java.nio.ByteBuffer;
+
+/** What the FlowGenerator tells the rest of the pipeline. Called on the generator's thread. */
+public interface FlowListener {
+
+    /** Ordered payload bytes of one direction (0 = from the client). The buffer is valid during the call only. */
+    void payload(Flow flow, int side, ByteBuffer buffer, int offset, int length, long tsMicros);
+
+    /** Bytes of one direction that will never arrive (not captured, cut by the snap length, or given up by reassembly). */
+    void gap(Flow flow, int side, long lostBytes);
+
+    /** The flow is over (closed, expired or the input ended) and is reported; no more calls for it follow. */
+    void flowEnded(Flow flow);
+}

@@ -1,0 +1,141 @@
+package io.flowscope.platform.flow;
+
+import java.nio.ByteBuffer;
+import java.util.TreeMap;
+
+/**
+ * Reassembles one direction of a TCP connection into ordered bytes. In-order segments go straight
+ * to the consumer from the capture buffer (no copy); out-of-order ones are copied and held up to
+ * {@link #MAX_BUFFERED} bytes. When the hole does not fill in time, it is reported as a gap and
+ * delivery resumes after it. Old data (retransmissions) is dropped and counted; partial overlaps
+ * deliver only their new bytes.
+ */
+final class TcpStream {
+
+    /** Out-of-order bytes held per direction before a hole is given up on. */
+    static final int MAX_BUFFERED = 256 * 1024;
+
+    /** Receives ordered bytes and gaps. */
+    interface Consumer {
+        void data(ByteBuffer b, int off, int len, long ts);
+
+        void gap(long lost);
+    }
+
+    private boolean started;
+    private int next;
+    private TreeMap<Integer, byte[]> pending;
+    private long pendingTs;
+    private int buffered;
+
+    /** The SYN fixes the initial sequence number. */
+    void syn(int seq) {
+        started = true;
+        next = seq + 1;
+    }
+
+    /**
+     * A segment.
+     *
+     * @param wireLen payload bytes on the wire ({@code capLen} were captured; the rest is a gap)
+     * @return 1 when it was a retransmission, 2 when out of order, 0 otherwise
+     */
+    int segment(int seq, ByteBuffer b, int off, int capLen, int wireLen, long ts, Consumer c) {
+        if (wireLen == 0) {
+            return 0;
+        }
+        if (!started) {
+            started = true;
+            next = seq;
+        }
+        int rel = seq - next;
+        if (rel == 0) {
+            deliver(b, off, capLen, wireLen, ts, c);
+            drain(c);
+            return 0;
+        }
+        if (rel < 0) {
+            int fresh = wireLen + rel;
+            if (fresh <= 0) {
+                return 1;
+            }
+            int skip = -rel;
+            deliver(b, off + Math.min(skip, capLen), Math.max(0, capLen - skip), fresh, ts, c);
+            drain(c);
+            return 1;
+        }
+        // ahead of what we have: hold a copy until the hole fills
+        if (buffered + capLen > MAX_BUFFERED || capLen < wireLen) {
+            flushPending(c);
+            int hole = seq - next;
+            if (hole > 0) {
+                c.gap(hole);
+                next = seq;
+            }
+            deliver(b, off, capLen, wireLen, ts, c);
+            drain(c);
+            return 2;
+        }
+        if (pending == null) {
+            pending = new TreeMap<>((x, y) -> Integer.compare(x - next, y - next));
+        }
+        byte[] copy = new byte[capLen];
+        b.get(off, copy);
+        byte[] old = pending.put(seq, copy);
+        buffered += capLen - (old == null ? 0 : old.length);
+        pendingTs = ts;
+        return 2;
+    }
+
+    /** At close: whatever is held is delivered after reporting the holes before it. */
+    void finish(Consumer c) {
+        flushPending(c);
+    }
+
+    private void flushPending(Consumer c) {
+        while (pending != null && !pending.isEmpty()) {
+            var e = pending.pollFirstEntry();
+            byte[] data = e.getValue();
+            buffered -= data.length;
+            int rel = e.getKey() - next;
+            if (rel > 0) {
+                c.gap(rel);
+                next = e.getKey();
+                rel = 0;
+            }
+            int fresh = data.length + rel;
+            if (fresh > 0) {
+                c.data(ByteBuffer.wrap(data), -rel, fresh, pendingTs);
+                next += fresh;
+            }
+        }
+    }
+
+    private void drain(Consumer c) {
+        while (pending != null && !pending.isEmpty()) {
+            var e = pending.firstEntry();
+            int rel = e.getKey() - next;
+            if (rel > 0) {
+                return;
+            }
+            pending.pollFirstEntry();
+            byte[] data = e.getValue();
+            buffered -= data.length;
+            int fresh = data.length + rel;
+            if (fresh > 0) {
+                c.data(ByteBuffer.wrap(data), -rel, fresh, pendingTs);
+                next += fresh;
+            }
+        }
+    }
+
+    private void deliver(ByteBuffer b, int off, int capLen, int wireLen, long ts, Consumer c) {
+        if (capLen > 0) {
+            c.data(b, off, capLen, ts);
+        }
+        if (wireLen > capLen) {
+            c.gap(wireLen - capLen);
+        }
+        next += wireLen;
+    }
+}

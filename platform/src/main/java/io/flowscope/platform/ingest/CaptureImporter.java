@@ -1,0 +1,129 @@
+package io.flowscope.platform.ingest;
+
+import io.flowscope.platform.capture.CaptureFileReader;
+import io.flowscope.platform.capture.CaptureFormatException;
+import io.flowscope.platform.capture.FrameSink;
+import io.flowscope.platform.flow.FlowGenerator;
+import io.flowscope.platform.l7.L7Pipeline;
+import io.flowscope.platform.metrics.PipelineCounters;
+import io.flowscope.platform.packet.DecodeError;
+import io.flowscope.platform.packet.MetaPacket;
+import io.flowscope.platform.packet.PacketDecoder;
+import io.flowscope.platform.plugins.PluginHost;
+import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.store.FlowLogWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports capture files: reader → decoder → FlowGenerator → L7 pipeline → store writer, all on the
+ * calling thread. Each file is a pipeline of its own (flows do not continue across files) and is
+ * committed when it ends, including what was read before a fault in the file.
+ */
+public final class CaptureImporter {
+
+    private static final Logger log = LoggerFactory.getLogger(CaptureImporter.class);
+
+    /** Bound of the flow table while importing. */
+    public static final int MAX_FLOWS = 2_000_000;
+
+    private final PluginHost plugins;
+    private final DuckDbStore store;
+
+    public CaptureImporter(PluginHost plugins, DuckDbStore store) {
+        this.plugins = plugins;
+        this.store = store;
+    }
+
+    /** Result of one file: the summary for people and the raw counters for metrics. */
+    public record Result(FileSummary summary, PipelineCounters counters) {
+    }
+
+    /**
+     * Imports one file. Never throws for bad capture contents: a fault ends the file and is reported in
+     * the summary. Throws only when the store cannot be written.
+     *
+     * @param displayName the name to show for the file (the path given by the user, or an upload's name)
+     */
+    public Result importFile(Path file, String displayName, LongConsumer progress) throws SQLException, IOException {
+        PipelineCounters c = new PipelineCounters();
+        String fault = null;
+        try (FlowLogWriter writer = store.newWriter()) {
+            L7Pipeline l7 = new L7Pipeline(plugins.protocols(), writer, c);
+            FlowGenerator flows = new FlowGenerator(l7, store::nextFlowId, plugins.serverPortHints(), MAX_FLOWS);
+            Frames frames = new Frames(flows, c, displayName);
+            try {
+                CaptureFileReader.read(file, frames, progress);
+            } catch (CaptureFormatException e) {
+                fault = displayName + ": " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
+                        + "; kept the " + c.packets + " packets before it";
+                c.error(e.kind());
+            }
+            flows.finish();
+            frames.foldErrors();
+            c.error("flow_table_full", flows.tableFullDrops());
+            writer.close();
+            c.writeBatches = writer.batches();
+        }
+        Map<String, Long> requests = new TreeMap<>(c.requests());
+        FileSummary s = new FileSummary(displayName, c.packets, c.bytes,
+                FileSummary.flowMap(c.tcpFlows, c.udpFlows, c.otherFlows), requests, new TreeMap<>(c.errors()), fault);
+        return new Result(s, c);
+    }
+
+    /** The per-frame path: decode into one reused MetaPacket and hand it to the flow generator. */
+    private static final class Frames implements FrameSink {
+        private final FlowGenerator flows;
+        private final PipelineCounters c;
+        private final String file;
+        private final PacketDecoder decoder = new PacketDecoder();
+        private final MetaPacket packet = new MetaPacket();
+        private final long[] errors = new long[DecodeError.values().length];
+        private long nonIp;
+        private long internal;
+
+        Frames(FlowGenerator flows, PipelineCounters c, String file) {
+            this.flows = flows;
+            this.c = c;
+            this.file = file;
+        }
+
+        @Override
+        public void frame(ByteBuffer b, int off, int capLen, int wireLen, long ts, int linkType, int ifId) {
+            c.packets++;
+            c.bytes += wireLen;
+            try {
+                int r = decoder.decode(b, off, capLen, wireLen, ts, linkType, ifId, packet);
+                if (r == PacketDecoder.OK) {
+                    if (decoder.cut()) {
+                        errors[DecodeError.SNAPLEN_CUT.ordinal()]++;
+                    }
+                    flows.packet(packet);
+                } else if (r == PacketDecoder.FAILED) {
+                    errors[decoder.error().ordinal()]++;
+                } else {
+                    nonIp++;
+                }
+            } catch (RuntimeException e) {
+                // a bug of ours on some input: count it, say it once, keep going with the next packet
+                if (internal++ == 0) {
+                    log.error("{}: packet {} could not be processed; skipping such packets", file, c.packets, e);
+                }
+            }
+        }
+
+        void foldErrors() {
+            for (DecodeError e : DecodeError.values()) {
+                c.error(e.key(), errors[e.ordinal()]);
+            }
+            c.error("internal_error", internal);
+        }
+    }
+}

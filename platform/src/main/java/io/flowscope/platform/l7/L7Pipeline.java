@@ -1,0 +1,77 @@
+package io.flowscope.platform.l7;
+
+import io.flowscope.platform.flow.Flow;
+import io.flowscope.platform.flow.FlowListener;
+import io.flowscope.platform.metrics.PipelineCounters;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The L7 stage behind the FlowGenerator: gives each flow an {@link L7Session} on its first payload
+ * (detect, then parse), and when the flow ends, closes the session, fills the flow's L7 counters and
+ * passes the flow on to the {@link RecordSink}.
+ */
+public final class L7Pipeline implements FlowListener {
+
+    private final List<ProtocolHandle> protocols;
+    private final RecordSink sink;
+    private final PipelineCounters counters;
+    private final ViewCache views = new ViewCache();
+
+    public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters) {
+        this.protocols = List.copyOf(protocols);
+        this.sink = sink;
+        this.counters = counters;
+    }
+
+    @Override
+    public void payload(Flow flow, int side, ByteBuffer buffer, int offset, int length, long tsMicros) {
+        L7Session s = (L7Session) flow.attachment;
+        if (s == null) {
+            if (protocols.isEmpty()) {
+                return;
+            }
+            s = new L7Session(flow, protocols, sink, counters);
+            flow.attachment = s;
+        }
+        s.data(side, views.view(buffer, offset, length), tsMicros);
+    }
+
+    @Override
+    public void gap(Flow flow, int side, long lostBytes) {
+        if (flow.attachment instanceof L7Session s) {
+            s.gap(side, lostBytes);
+        }
+    }
+
+    @Override
+    public void flowEnded(Flow flow) {
+        if (flow.attachment instanceof L7Session s) {
+            s.end();
+            flow.attachment = null;
+        }
+        switch (flow.protocol) {
+            case 6 -> counters.tcpFlows++;
+            case 17 -> counters.udpFlows++;
+            default -> counters.otherFlows++;
+        }
+        sink.flow(flow);
+    }
+
+    /** One read-only view per source buffer, re-pointed for each call instead of a new slice per packet. */
+    private static final class ViewCache {
+        private ByteBuffer source;
+        private ByteBuffer view;
+
+        ByteBuffer view(ByteBuffer b, int offset, int length) {
+            if (b != source) {
+                source = b;
+                view = b.asReadOnlyBuffer();
+            }
+            view.clear();
+            view.position(offset);
+            view.limit(offset + length);
+            return view;
+        }
+    }
+}

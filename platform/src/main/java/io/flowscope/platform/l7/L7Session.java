@@ -1,0 +1,270 @@
+package io.flowscope.platform.l7;
+
+import io.flowscope.api.Detection;
+import io.flowscope.api.Direction;
+import io.flowscope.api.FlowInfo;
+import io.flowscope.api.L7Message;
+import io.flowscope.api.MessageSink;
+import io.flowscope.api.ParserContext;
+import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.Transport;
+import io.flowscope.platform.flow.Flow;
+import io.flowscope.platform.metrics.PipelineCounters;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The L7 side of one flow. First it detects: the first bytes of each direction are shown to every
+ * enabled protocol (those whose default ports match the flow first) until one says MATCH; then it
+ * replays what was held to that protocol's new parser and feeds it from there on. Parser output goes
+ * to a {@link Pairer}. Any exception from plugin code disables the plugin and ends L7 for the flow.
+ */
+final class L7Session implements MessageSink {
+
+    /** Bytes per direction shown to detectors. */
+    static final int DETECT_BYTES = 1024;
+    /** Bytes held for replay while detecting, both directions together. */
+    static final int MAX_HELD = 8 * 1024;
+
+    private enum State { DETECTING, PARSING, NONE }
+
+    private record Held(int side, byte[] bytes, long ts) {
+    }
+
+    private final Flow flow;
+    private final RecordSink sink;
+    private final PipelineCounters counters;
+    private State state = State.DETECTING;
+    private List<ProtocolHandle> candidates;
+    /** Per candidate: directions in which it said NO_MATCH (bit 0 = from client, bit 1 = from server). */
+    private int[] refused;
+    private final ByteArrayOutputStream[] firstBytes = new ByteArrayOutputStream[2];
+    private List<Held> held = new ArrayList<>();
+    private int heldBytes;
+
+    private ProtocolHandle protocol;
+    private ProtocolParser parser;
+    private Pairer pairer;
+    private FlowInfo flowInfo;
+
+    L7Session(Flow flow, List<ProtocolHandle> all, RecordSink sink, PipelineCounters counters) {
+        this.flow = flow;
+        this.sink = sink;
+        this.counters = counters;
+        List<ProtocolHandle> byHint = new ArrayList<>(all.size());
+        for (ProtocolHandle h : all) {
+            if (h.enabled() && h.descriptor().defaultPorts().contains(flow.port1)) {
+                byHint.add(h);
+            }
+        }
+        for (ProtocolHandle h : all) {
+            if (h.enabled() && !byHint.contains(h)) {
+                byHint.add(h);
+            }
+        }
+        this.candidates = byHint;
+        this.refused = new int[byHint.size()];
+    }
+
+    void data(int side, ByteBuffer data, long ts) {
+        switch (state) {
+            case DETECTING -> detect(side, data, ts);
+            case PARSING -> feed(side, data, ts);
+            case NONE -> {
+            }
+        }
+    }
+
+    void gap(int side, long lost) {
+        if (state == State.PARSING) {
+            if (!protocol.enabled()) {
+                state = State.NONE;
+                return;
+            }
+            try {
+                parser.onGap(direction(side), lost);
+            } catch (Throwable t) {
+                failed("onGap", t);
+            }
+        } else if (state == State.DETECTING) {
+            // what was held no longer continues: detect afresh on what follows the hole
+            held = new ArrayList<>();
+            heldBytes = 0;
+            firstBytes[side] = null;
+        }
+    }
+
+    /** The flow ended: close the parser, report unpaired messages, fill the flow's L7 counters. */
+    void end() {
+        if (state == State.PARSING && protocol.enabled()) {
+            try {
+                if (flow.isClosed()) {
+                    parser.onClose();
+                } else {
+                    parser.onExpire();
+                }
+            } catch (Throwable t) {
+                failed(flow.isClosed() ? "onClose" : "onExpire", t);
+            }
+        }
+        if (pairer != null) {
+            pairer.flush(flow.isClosed() || flow.closeType == io.flowscope.platform.flow.CloseType.TIMEOUT);
+            flow.l7Protocol = protocol.descriptor().l7ProtocolId();
+        }
+    }
+
+    @Override
+    public void emit(L7Message message) {
+        counters.l7Messages++;
+        pairer.add(message);
+    }
+
+    private void detect(int side, ByteBuffer data, long ts) {
+        int len = data.remaining();
+        byte[] copy = new byte[len];
+        data.get(data.position(), copy);
+        held.add(new Held(side, copy, ts));
+        heldBytes += len;
+        if (firstBytes[side] == null) {
+            firstBytes[side] = new ByteArrayOutputStream();
+        }
+        ByteArrayOutputStream fb = firstBytes[side];
+        fb.write(copy, 0, Math.min(len, DETECT_BYTES - fb.size()));
+        ByteBuffer first = ByteBuffer.wrap(fb.toByteArray()).asReadOnlyBuffer();
+        Direction dir = direction(side);
+        int undecided = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            ProtocolHandle h = candidates.get(i);
+            if (!h.enabled() || (refused[i] & (1 << side)) != 0) {
+                continue;
+            }
+            Detection d;
+            try {
+                d = h.factory().detect(first.duplicate(), dir, flowInfo());
+            } catch (Throwable t) {
+                h.fail("detect", t);
+                continue;
+            }
+            if (d == Detection.MATCH) {
+                start(h);
+                return;
+            }
+            if (d == Detection.NO_MATCH) {
+                refused[i] |= 1 << side;
+            }
+            if (!isOut(i)) {
+                undecided++;
+            }
+        }
+        if (undecided == 0 && allOut() || heldBytes > MAX_HELD) {
+            state = State.NONE;
+            held = null;
+            firstBytes[0] = null;
+            firstBytes[1] = null;
+        }
+    }
+
+    /** A candidate is out once it refused the client's bytes, or both directions. */
+    private boolean isOut(int i) {
+        return (refused[i] & 1) != 0 || refused[i] == 3 || !candidates.get(i).enabled();
+    }
+
+    private boolean allOut() {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (!isOut(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void start(ProtocolHandle h) {
+        protocol = h;
+        pairer = new Pairer(flow, h.descriptor().l7ProtocolId(), h.descriptor().id(), sink, counters);
+        try {
+            parser = h.factory().newParser(new Context());
+        } catch (Throwable t) {
+            failed("newParser", t);
+            return;
+        }
+        state = State.PARSING;
+        List<Held> replay = held;
+        held = null;
+        candidates = null;
+        firstBytes[0] = null;
+        firstBytes[1] = null;
+        for (Held x : replay) {
+            feed(x.side(), ByteBuffer.wrap(x.bytes()).asReadOnlyBuffer(), x.ts());
+        }
+    }
+
+    private void feed(int side, ByteBuffer data, long ts) {
+        if (!protocol.enabled()) {
+            state = State.NONE;
+            return;
+        }
+        try {
+            parser.onData(direction(side), data, ts);
+        } catch (Throwable t) {
+            failed("onData", t);
+        }
+    }
+
+    private void failed(String during, Throwable t) {
+        protocol.fail(during, t);
+        state = State.NONE;
+        parser = null;
+    }
+
+    private static Direction direction(int side) {
+        return side == 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+    }
+
+    private FlowInfo flowInfo() {
+        if (flowInfo == null) {
+            flowInfo = new FlowInfo(flow.isTcp() ? Transport.TCP : Transport.UDP,
+                    address(flow.ipv4, flow.ip0Hi, flow.ip0Lo), flow.port0,
+                    address(flow.ipv4, flow.ip1Hi, flow.ip1Lo), flow.port1);
+        }
+        return flowInfo;
+    }
+
+    static InetAddress address(boolean ipv4, long hi, long lo) {
+        try {
+            if (ipv4) {
+                return InetAddress.getByAddress(new byte[] {(byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo});
+            }
+            byte[] a = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                a[i] = (byte) (hi >>> (56 - 8 * i));
+                a[8 + i] = (byte) (lo >>> (56 - 8 * i));
+            }
+            return InetAddress.getByAddress(a);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The parser's view of the host: the sink is this session, never a host object. */
+    private final class Context implements ParserContext {
+        @Override
+        public MessageSink sink() {
+            return L7Session.this;
+        }
+
+        @Override
+        public FlowInfo flow() {
+            return flowInfo();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "L7Session[flow=" + flow.id + ", state=" + state + ", refused=" + Arrays.toString(refused) + "]";
+    }
+}

@@ -1,0 +1,60 @@
+package io.flowscope.platform.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Counters of one pipeline run (one capture file, or a live capture's interval), kept as plain fields
+ * on the pipeline's thread; {@link FlowscopeMetrics} adds them to the process-wide meters afterwards.
+ */
+public final class PipelineCounters {
+    public long packets;
+    public long bytes;
+    public long tcpFlows;
+    public long udpFlows;
+    public long otherFlows;
+    public long l7Messages;
+    public long writeBatches;
+    private final TreeMap<String, Long> requests = new TreeMap<>();
+    private final TreeMap<String, Long> errors = new TreeMap<>();
+
+    /** Counts one request (a request or a session row) of a protocol. */
+    public void request(String protocol) {
+        requests.merge(protocol, 1L, Long::sum);
+    }
+
+    /** Counts one error of a kind. */
+    public void error(String kind) {
+        errors.merge(kind, 1L, Long::sum);
+    }
+
+    /** Counts {@code n} errors of a kind. */
+    public void error(String kind, long n) {
+        if (n > 0) {
+            errors.merge(kind, n, Long::sum);
+        }
+    }
+
+    /** Requests per protocol id, sorted. */
+    public Map<String, Long> requests() {
+        return requests;
+    }
+
+    /** Errors per kind, sorted. */
+    public Map<String, Long> errors() {
+        return errors;
+    }
+
+    /** Adds another run's counts to this one. */
+    public void add(PipelineCounters o) {
+        packets += o.packets;
+        bytes += o.bytes;
+        tcpFlows += o.tcpFlows;
+        udpFlows += o.udpFlows;
+        otherFlows += o.otherFlows;
+        l7Messages += o.l7Messages;
+        writeBatches += o.writeBatches;
+        o.requests.forEach((k, v) -> requests.merge(k, v, Long::sum));
+        o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+    }
+}

@@ -1,0 +1,289 @@
+package io.flowscope.platform.packet;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Decodes link, network and transport headers of one frame into a reused {@link MetaPacket}.
+ * Link types: Ethernet (with 802.1Q / 802.1ad / QinQ tags), Linux cooked v1 and v2, raw IP,
+ * BSD loopback (NULL and LOOP). Network: IPv4 (options, fragments counted), IPv6 (extension headers).
+ * Transport: TCP (options skipped), UDP, ICMP and ICMPv6.
+ *
+ * <p>Reads use absolute big-endian gets on the frame's buffer; nothing is allocated per frame.
+ */
+public final class PacketDecoder {
+
+    /** Decoded: the MetaPacket is filled. */
+    public static final int OK = 0;
+    /** Not IP (ARP, LLDP …): nothing to do, not an error. */
+    public static final int NOT_IP = 1;
+    /** Malformed or unsupported: see {@link #error()}. */
+    public static final int FAILED = 2;
+
+    public static final int LINKTYPE_NULL = 0;
+    public static final int LINKTYPE_ETHERNET = 1;
+    public static final int LINKTYPE_RAW = 101;
+    public static final int LINKTYPE_LOOP = 108;
+    public static final int LINKTYPE_LINUX_SLL = 113;
+    public static final int LINKTYPE_IPV4 = 228;
+    public static final int LINKTYPE_IPV6 = 229;
+    public static final int LINKTYPE_LINUX_SLL2 = 276;
+
+    private static final int ETH_IPV4 = 0x0800;
+    private static final int ETH_IPV6 = 0x86dd;
+
+    private DecodeError error;
+    private boolean cut;
+
+    /** Why the last frame FAILED. */
+    public DecodeError error() {
+        return error;
+    }
+
+    /** Whether the last OK frame had its payload cut by the snap length. */
+    public boolean cut() {
+        return cut;
+    }
+
+    /** Decodes one frame into {@code m}; returns {@link #OK}, {@link #NOT_IP} or {@link #FAILED}. */
+    public int decode(ByteBuffer b, int off, int capLen, int wireLen, long ts, int linkType, int ifId, MetaPacket m) {
+        cut = false;
+        m.buffer = b;
+        m.tsMicros = ts;
+        m.interfaceId = ifId;
+        m.wireLen = wireLen;
+        m.srcMac = 0;
+        m.dstMac = 0;
+        m.vlan = 0;
+        int end = off + capLen;
+        int p;
+        int ethType;
+        switch (linkType) {
+            case LINKTYPE_ETHERNET -> {
+                if (capLen < 14) {
+                    return fail(DecodeError.TRUNCATED_LINK_HEADER);
+                }
+                m.dstMac = mac(b, off);
+                m.srcMac = mac(b, off + 6);
+                ethType = u16(b, off + 12);
+                p = off + 14;
+                while (ethType == 0x8100 || ethType == 0x88a8 || ethType == 0x9100) {
+                    if (p + 4 > end) {
+                        return fail(DecodeError.TRUNCATED_LINK_HEADER);
+                    }
+                    if (m.vlan == 0) {
+                        m.vlan = u16(b, p) & 0x0fff;
+                    }
+                    ethType = u16(b, p + 2);
+                    p += 4;
+                }
+            }
+            case LINKTYPE_LINUX_SLL -> {
+                if (capLen < 16) {
+                    return fail(DecodeError.TRUNCATED_LINK_HEADER);
+                }
+                ethType = u16(b, off + 14);
+                p = off + 16;
+            }
+            case LINKTYPE_LINUX_SLL2 -> {
+                if (capLen < 20) {
+                    return fail(DecodeError.TRUNCATED_LINK_HEADER);
+                }
+                ethType = u16(b, off);
+                p = off + 20;
+            }
+            case LINKTYPE_RAW, 12, 14 -> {
+                if (capLen < 1) {
+                    return fail(DecodeError.TRUNCATED_IP_HEADER);
+                }
+                ethType = ipVersion(b, off);
+                p = off;
+            }
+            case LINKTYPE_IPV4 -> {
+                ethType = ETH_IPV4;
+                p = off;
+            }
+            case LINKTYPE_IPV6 -> {
+                ethType = ETH_IPV6;
+                p = off;
+            }
+            case LINKTYPE_NULL, LINKTYPE_LOOP -> {
+                if (capLen < 4) {
+                    return fail(DecodeError.TRUNCATED_LINK_HEADER);
+                }
+                // the address family is in the capturing host's byte order (NULL) or network order (LOOP)
+                int be = b.getInt(off);
+                int family = linkType == LINKTYPE_LOOP ? be : (be & 0xffff0000) != 0 ? Integer.reverseBytes(be) : be;
+                ethType = family == 2 ? ETH_IPV4 : (family == 10 || family == 24 || family == 28 || family == 30) ? ETH_IPV6 : -1;
+                p = off + 4;
+            }
+            default -> {
+                return fail(DecodeError.UNSUPPORTED_LINK_TYPE);
+            }
+        }
+        m.ethType = ethType;
+        if (ethType == ETH_IPV4) {
+            return ipv4(b, p, end, m);
+        }
+        if (ethType == ETH_IPV6) {
+            return ipv6(b, p, end, m);
+        }
+        return NOT_IP;
+    }
+
+    private int ipv4(ByteBuffer b, int p, int end, MetaPacket m) {
+        if (p + 20 > end) {
+            return fail(DecodeError.TRUNCATED_IP_HEADER);
+        }
+        int vihl = b.get(p) & 0xff;
+        int ihl = (vihl & 0x0f) * 4;
+        int total = u16(b, p + 2);
+        if (vihl >> 4 != 4 || ihl < 20 || total < ihl) {
+            return fail(DecodeError.BAD_IP_HEADER);
+        }
+        if (p + ihl > end) {
+            return fail(DecodeError.TRUNCATED_IP_HEADER);
+        }
+        m.ipv4 = true;
+        m.srcHi = 0;
+        m.dstHi = 0;
+        m.srcLo = b.getInt(p + 12) & 0xffffffffL;
+        m.dstLo = b.getInt(p + 16) & 0xffffffffL;
+        m.protocol = b.get(p + 9) & 0xff;
+        m.l3Len = total;
+        int frag = u16(b, p + 6);
+        if ((frag & 0x3fff) != 0) {
+            return fail(DecodeError.IP_FRAGMENT);
+        }
+        return transport(b, p + ihl, end, p + total, m);
+    }
+
+    private int ipv6(ByteBuffer b, int p, int end, MetaPacket m) {
+        if (p + 40 > end) {
+            return fail(DecodeError.TRUNCATED_IP_HEADER);
+        }
+        if ((b.get(p) & 0xf0) != 0x60) {
+            return fail(DecodeError.BAD_IP_HEADER);
+        }
+        int payloadLen = u16(b, p + 4);
+        m.ipv4 = false;
+        m.srcHi = b.getLong(p + 8);
+        m.srcLo = b.getLong(p + 16);
+        m.dstHi = b.getLong(p + 24);
+        m.dstLo = b.getLong(p + 32);
+        m.l3Len = 40 + payloadLen;
+        int ipEnd = p + 40 + payloadLen;
+        int next = b.get(p + 6) & 0xff;
+        int q = p + 40;
+        while (true) {
+            switch (next) {
+                case 0, 43, 60 -> { // hop-by-hop, routing, destination options
+                    if (q + 8 > end) {
+                        return fail(DecodeError.TRUNCATED_IP_HEADER);
+                    }
+                    int hlen = ((b.get(q + 1) & 0xff) + 1) * 8;
+                    next = b.get(q) & 0xff;
+                    q += hlen;
+                }
+                case 51 -> { // authentication header
+                    if (q + 8 > end) {
+                        return fail(DecodeError.TRUNCATED_IP_HEADER);
+                    }
+                    int hlen = ((b.get(q + 1) & 0xff) + 2) * 4;
+                    next = b.get(q) & 0xff;
+                    q += hlen;
+                }
+                case 44 -> { // fragment
+                    if (q + 8 > end) {
+                        return fail(DecodeError.TRUNCATED_IP_HEADER);
+                    }
+                    int offFlags = u16(b, q + 2);
+                    if ((offFlags & 0xfff9) != 0) {
+                        m.protocol = b.get(q) & 0xff;
+                        return fail(DecodeError.IP_FRAGMENT);
+                    }
+                    next = b.get(q) & 0xff;
+                    q += 8;
+                }
+                default -> {
+                    if (q > end) {
+                        return fail(DecodeError.TRUNCATED_IP_HEADER);
+                    }
+                    m.protocol = next;
+                    return transport(b, q, end, ipEnd, m);
+                }
+            }
+        }
+    }
+
+    /** {@code p}: transport header; {@code end}: end of captured bytes; {@code ipEnd}: end of the IP packet on the wire. */
+    private int transport(ByteBuffer b, int p, int end, int ipEnd, MetaPacket m) {
+        int capEnd = Math.min(end, ipEnd);
+        m.srcPort = 0;
+        m.dstPort = 0;
+        m.tcpFlags = 0;
+        m.seq = 0;
+        m.ack = 0;
+        m.window = 0;
+        int payload;
+        switch (m.protocol) {
+            case 6 -> {
+                if (p + 20 > capEnd) {
+                    return fail(DecodeError.TRUNCATED_TRANSPORT_HEADER);
+                }
+                int doff = ((b.get(p + 12) & 0xf0) >> 4) * 4;
+                if (doff < 20 || p + doff > ipEnd) {
+                    return fail(DecodeError.BAD_TCP_HEADER);
+                }
+                if (p + doff > capEnd) {
+                    return fail(DecodeError.TRUNCATED_TRANSPORT_HEADER);
+                }
+                m.srcPort = u16(b, p);
+                m.dstPort = u16(b, p + 2);
+                m.seq = b.getInt(p + 4);
+                m.ack = b.getInt(p + 8);
+                m.tcpFlags = u16(b, p + 12) & 0x01ff;
+                m.window = u16(b, p + 14);
+                payload = p + doff;
+            }
+            case 17 -> {
+                if (p + 8 > capEnd) {
+                    return fail(DecodeError.TRUNCATED_TRANSPORT_HEADER);
+                }
+                m.srcPort = u16(b, p);
+                m.dstPort = u16(b, p + 2);
+                payload = p + 8;
+            }
+            case 1, 58 -> {
+                if (p + 4 > capEnd) {
+                    return fail(DecodeError.TRUNCATED_TRANSPORT_HEADER);
+                }
+                payload = p + 4;
+            }
+            default -> payload = p;
+        }
+        m.payloadOffset = payload;
+        m.payloadLen = Math.max(0, capEnd - payload);
+        m.payloadWireLen = Math.max(0, ipEnd - payload);
+        cut = m.payloadLen < m.payloadWireLen;
+        error = null;
+        return OK;
+    }
+
+    private int fail(DecodeError e) {
+        error = e;
+        return FAILED;
+    }
+
+    private static int ipVersion(ByteBuffer b, int p) {
+        int v = (b.get(p) & 0xf0) >> 4;
+        return v == 4 ? ETH_IPV4 : v == 6 ? ETH_IPV6 : -1;
+    }
+
+    private static int u16(ByteBuffer b, int p) {
+        return ((b.get(p) & 0xff) << 8) | (b.get(p + 1) & 0xff);
+    }
+
+    private static long mac(ByteBuffer b, int p) {
+        return ((long) u16(b, p) << 32) | (b.getInt(p + 2) & 0xffffffffL);
+    }
+}
