@@ -31,6 +31,8 @@ final class SqlGuard {
             "parquet_schema", "parquet_file_metadata", "parquet_kv_metadata", "glob", "getenv", "query", "query_table",
             "sniff_csv", "read_xlsx", "st_read", "iceberg_scan", "delta_scan", "sqlite_scan", "postgres_scan", "mysql_scan");
 
+    private static final Set<String> ALLOWED_FIRST_WORDS = Set.of("SELECT", "WITH", "DESCRIBE", "SHOW", "");
+
     private SqlGuard() {
     }
 
@@ -38,6 +40,10 @@ final class SqlGuard {
     static Statement check(String sql) {
         if (sql == null || sql.isBlank()) {
             throw new BadQueryException("sql: empty query");
+        }
+        String first = sql.strip().split("[\\s(;]+", 2)[0].toUpperCase(Locale.ROOT);
+        if (!ALLOWED_FIRST_WORDS.contains(first)) {
+            throw new BadQueryException("sql: only SELECT, WITH … SELECT, DESCRIBE and SHOW are allowed, not " + first);
         }
         Statements all;
         try {
@@ -66,7 +72,8 @@ final class SqlGuard {
             return "syntax error";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.replace("net.sf.jsqlparser.parser.ParseException: ", "");
     }
 
     /** Walks the whole query (subqueries, CTEs, expressions) with JSqlParser's table finder. */
