@@ -1,0 +1,119 @@
+package io.flowscope.platform.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What a capture of HTTP/1 traffic contains, counted two ways: by tshark, and from Flowscope's tables.
+ * Kept as golden files ({@code *.expected.json}) beside recorded captures.
+ *
+ * <p>Interim 1xx responses (100 Continue) are left out of tshark's responses: tshark lists them as
+ * responses, while Flowscope, like every pairing of requests to answers, does not (a 100 is not the
+ * answer to its request). The count of those is kept separately to say so.
+ *
+ * @param tcpConversations TCP conversations (tshark conv,tcp rows; Flowscope: TCP flows)
+ * @param requests         "METHOD target" of every request, sorted
+ * @param responses        status codes of every final response, sorted
+ * @param interimResponses 1xx responses tshark saw
+ */
+public record HttpCaptureSummary(int tcpConversations, List<String> requests, List<Integer> responses, int interimResponses) {
+
+    /** tshark's view; {@code port} is decoded as HTTP whatever it is. */
+    public static HttpCaptureSummary tshark(Path capture, int port, Path dir) throws IOException, InterruptedException {
+        String tshark = PrivilegedCondition.which("tshark");
+        capture = capture.toAbsolutePath();
+        String conv = Processes.run(dir, List.of(tshark, "-n", "-r", capture.toString(), "-q", "-z", "conv,tcp"));
+        int conversations = (int) conv.lines().filter(l -> l.contains("<->")).count();
+        String decodeAs = "tcp.port==" + port + ",http";
+        String req = Processes.run(dir, List.of(tshark, "-n", "-r", capture.toString(), "-d", decodeAs, "-Y", "http.request",
+                "-T", "fields", "-E", "aggregator=|", "-e", "http.request.method", "-e", "http.request.uri"));
+        // pipelined requests share a frame: tshark lists their fields joined, in order
+        List<String> requests = new ArrayList<>();
+        for (String line : req.lines().filter(l -> !l.isBlank()).toList()) {
+            String[] cols = line.split("\t", -1);
+            String[] methods = cols[0].split("\\|");
+            String[] uris = cols[1].split("\\|");
+            for (int i = 0; i < methods.length; i++) {
+                requests.add(methods[i] + " " + uris[i]);
+            }
+        }
+        requests.sort(null);
+        String resp = Processes.run(dir, List.of(tshark, "-n", "-r", capture.toString(), "-d", decodeAs, "-Y", "http.response",
+                "-T", "fields", "-E", "aggregator=|", "-e", "http.response.code"));
+        List<Integer> all = resp.lines().filter(l -> !l.isBlank()).flatMap(l -> Arrays.stream(l.trim().split("\\|")))
+                .map(Integer::parseInt).sorted().toList();
+        List<Integer> finals = all.stream().filter(c -> c >= 200).toList();
+        return new HttpCaptureSummary(conversations, List.copyOf(requests), finals, all.size() - finals.size());
+    }
+
+    /** Flowscope's view, from the store after an import. */
+    public static HttpCaptureSummary flowscope(Connection c, int interimResponses) throws SQLException {
+        int flows;
+        List<String> requests = new ArrayList<>();
+        List<Integer> responses = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM flow_log.l4_flow_log WHERE protocol = 6")) {
+                rs.next();
+                flows = rs.getInt(1);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT request_type || ' ' || request_resource FROM flow_log.l7_flow_log"
+                    + " WHERE l7_protocol_str = 'http1' AND type IN (0, 2)")) {
+                while (rs.next()) {
+                    requests.add(rs.getString(1));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT response_code FROM flow_log.l7_flow_log"
+                    + " WHERE l7_protocol_str = 'http1' AND type IN (1, 2)")) {
+                while (rs.next()) {
+                    responses.add(rs.getInt(1));
+                }
+            }
+        }
+        return new HttpCaptureSummary(flows, requests.stream().sorted().toList(), responses.stream().sorted().toList(),
+                interimResponses);
+    }
+
+    /** A small, diff-friendly JSON form (no JSON library needed to read it back). */
+    public String toJson() {
+        return "{\n  \"tcp_conversations\": " + tcpConversations + ",\n  \"interim_responses\": " + interimResponses
+                + ",\n  \"requests\": [\n" + requests.stream().map(r -> "    \"" + r + "\"").collect(Collectors.joining(",\n"))
+                + "\n  ],\n  \"responses\": [" + responses.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]\n}\n";
+    }
+
+    public static HttpCaptureSummary readJson(Path file) throws IOException {
+        String s = Files.readString(file);
+        int conv = Integer.parseInt(field(s, "tcp_conversations"));
+        int interim = Integer.parseInt(field(s, "interim_responses"));
+        String reqs = s.substring(s.indexOf("\"requests\": [") + 13, s.indexOf("]", s.indexOf("\"requests\": [")));
+        List<String> requests = Arrays.stream(reqs.split("\n")).map(String::trim).filter(l -> l.startsWith("\""))
+                .map(l -> l.replaceAll("^\"|\",?$", "")).toList();
+        String resp = s.substring(s.indexOf("\"responses\": [") + 14, s.indexOf("]", s.indexOf("\"responses\": [")));
+        List<Integer> responses = Arrays.stream(resp.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .map(Integer::parseInt).toList();
+        return new HttpCaptureSummary(conv, requests, responses, interim);
+    }
+
+    private static String field(String json, String name) {
+        int i = json.indexOf("\"" + name + "\": ") + name.length() + 4;
+        int end = i;
+        while (end < json.length() && Character.isDigit(json.charAt(end))) {
+            end++;
+        }
+        return json.substring(i, end);
+    }
+
+    /** Responses counted per status code. */
+    public Map<Integer, Long> responseCounts() {
+        return responses.stream().collect(Collectors.groupingBy(x -> x, java.util.TreeMap::new, Collectors.counting()));
+    }
+}
