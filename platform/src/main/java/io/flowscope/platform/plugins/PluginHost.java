@@ -75,7 +75,7 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
         return dir;
     }
 
-    /** Protocols of started plugins, in plugin load order. */
+    /** Protocols of started plugins, ordered by plugin id and protocol id. */
     public List<ProtocolHandle> protocols() {
         return List.copyOf(protocols);
     }
@@ -135,14 +135,20 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
             entries.put(e.id, e);
             if (w.getPluginState() != PluginState.STARTED) {
                 e.state = "FAILED";
-                e.lastError = w.getFailedException() != null ? "could not start: " + describe(w.getFailedException())
-                        : "not started (state " + w.getPluginState() + "); it requires plugin-api "
-                        + w.getDescriptor().getRequires() + ", this host has " + manager.getSystemVersion();
+                String requires = w.getDescriptor().getRequires();
+                boolean apiMismatch = requires != null && !requires.isBlank() && !"*".equals(requires)
+                        && !manager.getVersionManager().checkVersionConstraint(manager.getSystemVersion(), requires);
+                e.lastError = apiMismatch
+                        ? "it requires plugin-api " + requires + ", this host has " + manager.getSystemVersion()
+                        : w.getFailedException() != null ? "could not start: " + describe(w.getFailedException())
+                        : "not started (state " + w.getPluginState() + ")";
                 log.error("plugin {}: {}", e.id, e.lastError);
                 continue;
             }
             collectExtensions(w, e);
         }
+        // detection asks protocols in a fixed order (port hints first, see L7Session): by plugin id, then protocol id
+        protocols.sort(java.util.Comparator.comparing(ProtocolHandle::pluginId).thenComparing(h -> h.descriptor().id()));
     }
 
     private void collectExtensions(PluginWrapper w, Entry e) {

@@ -1,0 +1,54 @@
+package com.example.kvline;
+
+import io.flowscope.api.Detection;
+import io.flowscope.api.Direction;
+import io.flowscope.api.FlowInfo;
+import io.flowscope.api.ParserContext;
+import io.flowscope.api.ProtocolDescriptor;
+import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.ProtocolParserFactory;
+import io.flowscope.api.Transport;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/**
+ * kvline: the client sends {@code fetch KEY} or {@code store KEY VALUE} lines; the server answers each
+ * with {@code ok}, {@code value V} or {@code error TEXT}.
+ */
+@Extension
+public final class KvLineParserFactory implements ProtocolParserFactory {
+
+    static final String ID = "kvline";
+    private static final String[] COMMANDS = {"fetch ", "store "};
+
+    @Override
+    public ProtocolDescriptor descriptor() {
+        return new ProtocolDescriptor(ID, "kvline", Transport.TCP, Set.of(7070), "1.0.0", 127, 2 * KvLineParser.MAX_LINE);
+    }
+
+    @Override
+    public Detection detect(ByteBuffer first, Direction direction, FlowInfo flow) {
+        if (direction != Direction.CLIENT_TO_SERVER) {
+            return Detection.NO_MATCH;
+        }
+        byte[] head = new byte[Math.min(6, first.remaining())];
+        first.get(first.position(), head);
+        String s = new String(head, StandardCharsets.US_ASCII);
+        for (String c : COMMANDS) {
+            if (s.equals(c)) {
+                return Detection.MATCH;
+            }
+            if (c.startsWith(s)) {
+                return Detection.NEED_MORE_DATA;
+            }
+        }
+        return Detection.NO_MATCH;
+    }
+
+    @Override
+    public ProtocolParser newParser(ParserContext context) {
+        return new KvLineParser(context);
+    }
+}
