@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Flowscope needs, only those missing.
+#   install-deps.sh run    JDK and Maven (build and run)
+#   install-deps.sh test   + nginx, tcpdump, tshark, curl (real peers and reference tools of the tests)
+#   install-deps.sh bench  + redis, mariadb, wrk (traffic of bench/offline-import.sh)
+set -euo pipefail
+what="${1:-run}"
+pkgs=(openjdk-17-jdk-headless maven)
+case "$what" in
+  run) ;;
+  test) pkgs+=(nginx-light tcpdump tshark curl) ;;
+  bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk) ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ $(id -u) -ne 0 ]]; then
+  echo "flowscope: missing packages: ${missing[*]}; run as root (or: sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "flowscope: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
