@@ -40,6 +40,8 @@ public final class Flow {
     public int directionScore;
 
     long synTime = -1;
+    /** Initial sequence number of the client's SYN: a SYN with another one is a new connection. */
+    int synSeq;
     long synAckTime = -1;
     /** Handshake halves, µs; -1 when not measured. */
     public long rttClient = -1;

@@ -76,8 +76,13 @@ public final class FlowGenerator {
         boolean srcIsA = probe.set(m);
         Flow f = table.get(probe);
         boolean tcp = m.protocol == 6;
-        if (f != null && tcp && f.closed && m.has(MetaPacket.SYN) && !m.has(MetaPacket.ACK)) {
-            // the 4-tuple is reused by a new connection: the old flow is over
+        if (f != null && tcp && m.has(MetaPacket.SYN) && !m.has(MetaPacket.ACK)
+                && (f.closed || f.synTime >= 0 && m.seq != f.synSeq)) {
+            // the 4-tuple is reused by a new connection (a SYN after the close, or with a new initial
+            // sequence number): the old flow is over
+            if (!f.closed) {
+                f.closeType = CloseType.TIMEOUT;
+            }
             end(f);
             table.remove(f.key);
             f = null;
@@ -194,6 +199,7 @@ public final class FlowGenerator {
                 f.synCount++;
                 if (f.synTime < 0) {
                     f.synTime = ts;
+                    f.synSeq = m.seq;
                 }
             }
             stream.syn(m.seq);

@@ -193,4 +193,18 @@ class FlowGeneratorTest {
         gen.finish();
         assertThat(ended.get(0).zeroWindows).containsExactly(0, 1);
     }
+
+    @Test
+    void aRetransmittedSynIsTheSameFlowButANewInitialSequenceIsANewOne() {
+        c2s(100, 0, SYN, "");
+        c2s(100, 0, SYN, "");       // retransmitted: same connection
+        s2c(500, 101, SYN | ACK, "");
+        c2s(101, 501, ACK, "");
+        c2s(9000, 0, SYN, "");      // the port is reused before the old flow was seen closing
+        gen.finish();
+        assertThat(ended).hasSize(2);
+        assertThat(ended.get(0).synCount).isEqualTo(2);
+        assertThat(ended.get(0).closeType).isEqualTo(CloseType.TIMEOUT);
+        assertThat(ended.get(1).synCount).isEqualTo(1);
+    }
 }
