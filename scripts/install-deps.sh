@@ -9,7 +9,7 @@ pkgs=(openjdk-17-jdk-headless maven)
 case "$what" in
   run) ;;
   test) pkgs+=(nginx-light tcpdump tshark curl) ;;
-  bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk) ;;
+  bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk apache2-utils bc) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 missing=()

@@ -11,7 +11,7 @@ import io.flowscope.platform.packet.MetaPacket;
 import io.flowscope.platform.packet.PacketDecoder;
 import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.DuckDbStore;
-import io.flowscope.platform.store.FlowLogWriter;
+import io.flowscope.platform.store.AsyncFlowLogWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Imports capture files: reader → decoder → FlowGenerator → L7 pipeline → store writer, all on the
- * calling thread. Each file is a pipeline of its own (flows do not continue across files) and is
+ * Imports capture files: reader → decoder → FlowGenerator → L7 pipeline on the calling thread, the
+ * store's appenders on a writer thread ({@link AsyncFlowLogWriter}). Each file is a pipeline of its
+ * own (flows do not continue across files) and is
  * committed when it ends, including what was read before a fault in the file.
  */
 public final class CaptureImporter {
@@ -55,7 +56,7 @@ public final class CaptureImporter {
     public Result importFile(Path file, String displayName, LongConsumer progress) throws SQLException, IOException {
         PipelineCounters c = new PipelineCounters();
         String fault = null;
-        try (FlowLogWriter writer = store.newWriter()) {
+        try (AsyncFlowLogWriter writer = new AsyncFlowLogWriter(store.newWriter())) {
             L7Pipeline l7 = new L7Pipeline(plugins.protocols(), writer, c);
             FlowGenerator flows = new FlowGenerator(l7, store::nextFlowId, plugins.serverPortHints(), MAX_FLOWS);
             Frames frames = new Frames(flows, c, displayName);

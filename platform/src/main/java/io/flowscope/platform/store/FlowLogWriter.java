@@ -12,8 +12,8 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Writes l4_flow_log and l7_flow_log rows through DuckDB appenders (column batches, never one INSERT
- * per row). Appenders buffer internally; {@link #FLUSH_ROWS} rows make one committed batch, and
- * {@link #close()} commits the rest. One writer per thread.
+ * per row). Appenders buffer internally; {@link #FLUSH_ROWS} rows of a table make one committed batch
+ * (one transaction), and {@link #close()} commits the rest. One writer per thread.
  */
 public final class FlowLogWriter implements RecordSink, AutoCloseable {
 
@@ -33,6 +33,8 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
     FlowLogWriter(DuckDbStore store, DuckDBConnection connection) throws SQLException {
         this.store = store;
         this.connection = connection;
+        // one transaction per batch: with autocommit, DuckDB's appender commits every 2048-row chunk
+        connection.setAutoCommit(false);
         this.l4 = connection.createAppender("flow_log", "l4_flow_log");
         this.l7 = connection.createAppender("flow_log", "l7_flow_log");
     }
@@ -59,6 +61,7 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
             flows++;
             if (++l4Rows >= FLUSH_ROWS) {
                 l4.flush();
+                connection.commit();
                 l4Rows = 0;
                 batches++;
             }
@@ -74,6 +77,7 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
             records++;
             if (++l7Rows >= FLUSH_ROWS) {
                 l7.flush();
+                connection.commit();
                 l7Rows = 0;
                 batches++;
             }
@@ -267,6 +271,7 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
         try {
             l4.flush();
             l7.flush();
+            connection.commit();
             batches += 2;
         } finally {
             try {
