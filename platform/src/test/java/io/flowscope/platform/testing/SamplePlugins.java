@@ -44,7 +44,7 @@ public final class SamplePlugins {
     private static void build(Path project, Path out, String jarName) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("flowscope-plugin-build");
         copyTree(project, work);
-        List<String> cmd = new ArrayList<>(List.of(PrivilegedCondition.which("mvn"), "-q", "-B", "-DskipTests", "package"));
+        List<String> cmd = new ArrayList<>(List.of(PrivilegedCondition.which("mvn"), "-q", "-B", "package"));
         String repo = System.getProperty("maven.repo.local");
         if (repo != null) {
             cmd.add("-Dmaven.repo.local=" + repo);
