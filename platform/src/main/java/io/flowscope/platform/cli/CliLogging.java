@@ -29,6 +29,7 @@ final class CliLogging {
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(err);
-        ctx.getLogger("org.pf4j").setLevel(Level.ERROR);
+        // PluginHost reports every plugin failure once, with context; PF4J would log them a second time
+        ctx.getLogger("org.pf4j").setLevel(Level.OFF);
     }
 }
