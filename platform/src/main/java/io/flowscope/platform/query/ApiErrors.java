@@ -5,12 +5,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** API errors as {@code {"error": "..."}}: 400 for bad requests, 500 (logged) for our own failures; never a stack trace. */
+/**
+ * API errors as {@code {"error": "..."}}: 400 for bad requests, Spring's status for its own request errors
+ * (404, 405, 415), 500 (logged) for our failures; never a stack trace.
+ */
 @RestControllerAdvice
 class ApiErrors {
 
@@ -28,6 +32,11 @@ class ApiErrors {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> failure(Exception e) {
+        if (e instanceof ErrorResponse r) {
+            // Spring's own request errors (404 no such path, 405, 415 …) keep their status
+            return ResponseEntity.status(r.getStatusCode()).body(Map.of("error", r.getBody().getDetail() == null
+                    ? r.getStatusCode().toString() : r.getBody().getDetail()));
+        }
         log.error("request failed", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .body(Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));

@@ -165,6 +165,12 @@ class QueryApiTest {
     }
 
     @Test
+    void unknownPathsAndMethodsKeepTheirStatus() throws Exception {
+        assertThat(http.get("/api/v1/nothing-here").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/sql").status()).isEqualTo(405);
+    }
+
+    @Test
     void consoleIsServed() throws Exception {
         Http.Response r = http.get("/");
         assertThat(r.status()).isEqualTo(200);
