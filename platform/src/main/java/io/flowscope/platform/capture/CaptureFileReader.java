@@ -17,7 +17,6 @@ public final class CaptureFileReader {
     static final int MAX_RECORD = 16 * 1024 * 1024;
     /** pcap records above this and above the file's snap length are taken as corruption. */
     static final int MAX_PCAP_SNAPLEN = 262_144;
-    private static final long PROGRESS_STEP = 8L << 20;
 
     private CaptureFileReader() {
     }
@@ -52,13 +51,13 @@ public final class CaptureFileReader {
         private final Path file;
         private final MappedFile f;
         private final FrameSink sink;
-        private final LongConsumer progress;
+        private final Progress progress;
 
         PcapFormat(Path file, MappedFile f, FrameSink sink, LongConsumer progress) {
             this.file = file;
             this.f = f;
             this.sink = sink;
-            this.progress = progress;
+            this.progress = new Progress(progress);
         }
 
         long read(int magicBigEndian) throws IOException, CaptureFormatException {
@@ -76,7 +75,6 @@ public final class CaptureFileReader {
             int maxRecord = Math.max(snaplen > 0 ? snaplen : 0, MAX_PCAP_SNAPLEN);
             long off = 24;
             long frames = 0;
-            long nextProgress = PROGRESS_STEP;
             while (off < size) {
                 if (size - off < 16) {
                     throw new CaptureFormatException(file, off, "truncated_record",
@@ -103,14 +101,9 @@ public final class CaptureFileReader {
                 sink.frame(f.frames(), i + 16, incl, Math.max(orig, incl), ts, linkType, 0);
                 frames++;
                 off += 16 + incl;
-                if (progress != null && off >= nextProgress) {
-                    progress.accept(off);
-                    nextProgress = off + PROGRESS_STEP;
-                }
+                progress.at(off);
             }
-            if (progress != null) {
-                progress.accept(size);
-            }
+            progress.done(size);
             return frames;
         }
     }

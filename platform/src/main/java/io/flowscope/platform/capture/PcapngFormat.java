@@ -20,7 +20,6 @@ final class PcapngFormat {
     private static final int OBSOLETE_PB = 2;
     private static final int SPB = 3;
     private static final int EPB = 6;
-    private static final long PROGRESS_STEP = 8L << 20;
 
     /** One interface of the current section. */
     private record Interface(int linkType, int snaplen, boolean decimal, int resolution, long offsetSeconds) {
@@ -49,21 +48,20 @@ final class PcapngFormat {
     private final Path file;
     private final MappedFile f;
     private final FrameSink sink;
-    private final LongConsumer progress;
+    private final Progress progress;
     private final List<Interface> interfaces = new ArrayList<>();
 
     PcapngFormat(Path file, MappedFile f, FrameSink sink, LongConsumer progress) {
         this.file = file;
         this.f = f;
         this.sink = sink;
-        this.progress = progress;
+        this.progress = new Progress(progress);
     }
 
     long read() throws IOException, CaptureFormatException {
         long size = f.size();
         long off = 0;
         long frames = 0;
-        long nextProgress = PROGRESS_STEP;
         while (off < size) {
             if (size - off < 12) {
                 throw new CaptureFormatException(file, off, "truncated_block",
@@ -112,14 +110,9 @@ final class PcapngFormat {
                 }
             }
             off += len;
-            if (progress != null && off >= nextProgress) {
-                progress.accept(off);
-                nextProgress = off + PROGRESS_STEP;
-            }
+            progress.at(off);
         }
-        if (progress != null) {
-            progress.accept(size);
-        }
+        progress.done(size);
         return frames;
     }
 
