@@ -73,7 +73,7 @@ public final class FlowGenerator {
             sweep(false);
             lastSweep = clock;
         }
-        boolean srcIsA = probe.set(m);
+        probe.set(m);
         Flow f = table.get(probe);
         boolean tcp = m.protocol == 6;
         if (f != null && tcp && m.has(MetaPacket.SYN) && !m.has(MetaPacket.ACK)
@@ -98,7 +98,7 @@ public final class FlowGenerator {
             f = create(m);
             table.put(f.key, f);
         }
-        int side = isClient(f, m, srcIsA) ? 0 : 1;
+        int side = isClient(f, m) ? 0 : 1;
         account(f, m, side, ts);
         if (tcp) {
             tcp(f, m, side, ts);
@@ -163,9 +163,9 @@ public final class FlowGenerator {
         return port < 32768 ? 1 : 0;
     }
 
-    private static boolean isClient(Flow f, MetaPacket m, boolean srcIsA) {
-        return m.srcPort == f.port0 && m.srcLo == f.ip0Lo && m.srcHi == f.ip0Hi
-                && (m.srcPort != m.dstPort || m.srcLo != m.dstLo || m.srcHi != m.dstHi || srcIsA);
+    /** Whether the packet was sent by side 0 (a flow from an endpoint to itself is all side 0). */
+    private static boolean isClient(Flow f, MetaPacket m) {
+        return m.srcPort == f.port0 && m.srcLo == f.ip0Lo && m.srcHi == f.ip0Hi;
     }
 
     private static void account(Flow f, MetaPacket m, int side, long ts) {

@@ -18,8 +18,8 @@ final class FlowKey {
     int interfaceId;
     private int hash;
 
-    /** Sets this key from a packet; returns whether the packet's source is endpoint a. */
-    boolean set(MetaPacket m) {
+    /** Sets this key from a packet. */
+    void set(MetaPacket m) {
         int c = Long.compare(m.srcHi, m.dstHi);
         if (c == 0) {
             c = Long.compare(m.srcLo, m.dstLo);
@@ -41,7 +41,6 @@ final class FlowKey {
         h = h * 0x9E3779B97F4A7C15L + bHi * 17 + bLo;
         h = h * 0x9E3779B97F4A7C15L + ((long) aPort << 32 | (long) bPort << 8 | protocol) + interfaceId;
         hash = (int) (h ^ (h >>> 32));
-        return srcIsA;
     }
 
     FlowKey copy() {

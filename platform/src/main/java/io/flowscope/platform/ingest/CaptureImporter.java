@@ -87,7 +87,6 @@ public final class CaptureImporter {
         private final PacketDecoder decoder = new PacketDecoder();
         private final MetaPacket packet = new MetaPacket();
         private final long[] errors = new long[DecodeError.values().length];
-        private long nonIp;
         private long internal;
 
         Frames(FlowGenerator flows, PipelineCounters c, String file) {
@@ -109,9 +108,8 @@ public final class CaptureImporter {
                     flows.packet(packet);
                 } else if (r == PacketDecoder.FAILED) {
                     errors[decoder.error().ordinal()]++;
-                } else {
-                    nonIp++;
                 }
+                // NOT_IP (ARP, LLDP …) is neither a flow nor an error
             } catch (RuntimeException e) {
                 // a bug of ours on some input: count it, say it once, keep going with the next packet
                 if (internal++ == 0) {

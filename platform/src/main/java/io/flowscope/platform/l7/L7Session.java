@@ -137,7 +137,6 @@ final class L7Session implements MessageSink {
         fb.write(copy, 0, Math.min(len, DETECT_BYTES - fb.size()));
         ByteBuffer first = ByteBuffer.wrap(fb.toByteArray()).asReadOnlyBuffer();
         Direction dir = direction(side);
-        int undecided = 0;
         for (int i = 0; i < candidates.size(); i++) {
             ProtocolHandle h = candidates.get(i);
             if (!h.enabled() || (refused[i] & (1 << side)) != 0) {
@@ -157,11 +156,8 @@ final class L7Session implements MessageSink {
             if (d == Detection.NO_MATCH) {
                 refused[i] |= 1 << side;
             }
-            if (!isOut(i)) {
-                undecided++;
-            }
         }
-        if (undecided == 0 && allOut() || heldBytes > MAX_HELD) {
+        if (allOut() || heldBytes > MAX_HELD) {
             state = State.NONE;
             held = null;
             firstBytes[0] = null;

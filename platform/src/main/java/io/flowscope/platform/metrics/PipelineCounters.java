@@ -44,17 +44,4 @@ public final class PipelineCounters {
     public Map<String, Long> errors() {
         return errors;
     }
-
-    /** Adds another run's counts to this one. */
-    public void add(PipelineCounters o) {
-        packets += o.packets;
-        bytes += o.bytes;
-        tcpFlows += o.tcpFlows;
-        udpFlows += o.udpFlows;
-        otherFlows += o.otherFlows;
-        l7Messages += o.l7Messages;
-        writeBatches += o.writeBatches;
-        o.requests.forEach((k, v) -> requests.merge(k, v, Long::sum));
-        o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
-    }
 }

@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -110,10 +109,5 @@ public record HttpCaptureSummary(int tcpConversations, List<String> requests, Li
             end++;
         }
         return json.substring(i, end);
-    }
-
-    /** Responses counted per status code. */
-    public Map<Integer, Long> responseCounts() {
-        return responses.stream().collect(Collectors.groupingBy(x -> x, java.util.TreeMap::new, Collectors.counting()));
     }
 }

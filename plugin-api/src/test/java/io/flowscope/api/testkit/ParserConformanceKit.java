@@ -54,7 +54,7 @@ public abstract class ParserConformanceKit {
 
     @TestFactory
     Stream<DynamicTest> wholeSessionGivesExpectedMessages() {
-        return perSession("whole", s -> assertEquals(s.expected(), run(s, segmentsAsIs(s)), s.name()));
+        return perSession("whole", s -> assertEquals(s.expected(), run(s, s.segments()), s.name()));
     }
 
     @TestFactory
@@ -193,10 +193,6 @@ public abstract class ParserConformanceKit {
         List<RecordedSession> sessions = sessions();
         assertTrue(!sessions.isEmpty(), "the conformance kit needs at least one recorded session");
         return sessions.stream().map(s -> DynamicTest.dynamicTest(what + ": " + s.name(), () -> check.check(s)));
-    }
-
-    private static List<Segment> segmentsAsIs(RecordedSession s) {
-        return s.segments();
     }
 
     private List<String> run(RecordedSession s, List<Segment> segments) {
