@@ -1,5 +1,7 @@
 package io.flowscope.platform.query;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +22,27 @@ class ApiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
+    private final MeterRegistry meters;
+
+    ApiErrors(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
     @ExceptionHandler(BadQueryException.class)
-    ResponseEntity<Map<String, String>> badQuery(BadQueryException e) {
-        return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+    ResponseEntity<Map<String, String>> badQuery(BadQueryException e, HttpServletRequest request) {
+        return refused(e.getMessage(), request);
     }
 
     @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
-    ResponseEntity<Map<String, String>> badParameter(Exception e) {
-        return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+    ResponseEntity<Map<String, String>> badParameter(Exception e, HttpServletRequest request) {
+        return refused(e.getMessage(), request);
+    }
+
+    /** A refused request is counted per endpoint (flowscope_api_refused_total) and logged at debug: it is the caller's error. */
+    private ResponseEntity<Map<String, String>> refused(String message, HttpServletRequest request) {
+        meters.counter("flowscope.api.refused", "endpoint", request.getRequestURI()).increment();
+        log.debug("refused {}: {}", request.getRequestURI(), message);
+        return ResponseEntity.badRequest().body(Map.of("error", message));
     }
 
     @ExceptionHandler(Exception.class)
