@@ -51,6 +51,8 @@ final class L7Session implements MessageSink {
     private ProtocolParser parser;
     private Pairer pairer;
     private FlowInfo flowInfo;
+    /** A failure of the host's own code (pairing, the store) met while the parser was emitting. */
+    private RuntimeException hostFailure;
 
     L7Session(Flow flow, List<ProtocolHandle> all, RecordSink sink, PipelineCounters counters) {
         this.flow = flow;
@@ -91,6 +93,7 @@ final class L7Session implements MessageSink {
             } catch (Throwable t) {
                 failed("onGap", t);
             }
+            rethrowHostFailure();
         } else if (state == State.DETECTING) {
             // what was held no longer continues: detect afresh on what follows the hole
             held = new ArrayList<>();
@@ -111,6 +114,7 @@ final class L7Session implements MessageSink {
             } catch (Throwable t) {
                 failed(flow.isClosed() ? "onClose" : "onExpire", t);
             }
+            rethrowHostFailure();
         }
         if (pairer != null) {
             pairer.flush(flow.isClosed() || flow.closeType == io.flowscope.platform.flow.CloseType.TIMEOUT);
@@ -121,7 +125,23 @@ final class L7Session implements MessageSink {
     @Override
     public void emit(L7Message message) {
         counters.l7Messages++;
-        pairer.add(message);
+        if (hostFailure != null) {
+            return;
+        }
+        try {
+            pairer.add(message);
+        } catch (RuntimeException e) {
+            // not the plugin's fault: kept aside and rethrown once the plugin's call has returned
+            hostFailure = e;
+        }
+    }
+
+    private void rethrowHostFailure() {
+        RuntimeException e = hostFailure;
+        if (e != null) {
+            hostFailure = null;
+            throw e;
+        }
     }
 
     private void detect(int side, ByteBuffer data, long ts) {
@@ -209,6 +229,7 @@ final class L7Session implements MessageSink {
         } catch (Throwable t) {
             failed("onData", t);
         }
+        rethrowHostFailure();
     }
 
     private void failed(String during, Throwable t) {
