@@ -8,6 +8,7 @@ public final class CaptureFormatException extends Exception {
     private final transient Path file;
     private final long offset;
     private final String kind;
+    private final String detail;
 
     /**
      * @param file   the file
@@ -20,6 +21,7 @@ public final class CaptureFormatException extends Exception {
         this.file = file;
         this.offset = offset;
         this.kind = kind;
+        this.detail = detail;
     }
 
     /** The file. */
@@ -30,6 +32,11 @@ public final class CaptureFormatException extends Exception {
     /** Byte offset of the fault. */
     public long offset() {
         return offset;
+    }
+
+    /** What was wrong and where, without the file name: {@code "<detail> at byte offset <n>"}. */
+    public String where() {
+        return detail + " at byte offset " + offset;
     }
 
     /** Stable name of the fault. */

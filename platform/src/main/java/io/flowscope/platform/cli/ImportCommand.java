@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -100,7 +99,7 @@ final class ImportCommand implements Callable<Integer> {
             for (Path file : files) {
                 FileSummary s;
                 if (!Files.isRegularFile(file)) {
-                    s = missing(file);
+                    s = FileSummary.unreadable(file.toString());
                 } else {
                     ProgressBar bar = ProgressBar.forFile(file, err, !json && System.console() != null);
                     s = importer.importFile(file, file.toString(), bar).summary();
@@ -125,7 +124,7 @@ final class ImportCommand implements Callable<Integer> {
         for (Path file : files) {
             FileSummary s;
             if (!Files.isRegularFile(file)) {
-                s = missing(file);
+                s = FileSummary.unreadable(file.toString());
             } else {
                 URI uri = server.resolve("/api/v1/import?name=" + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8));
                 HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/octet-stream")
@@ -148,10 +147,6 @@ final class ImportCommand implements Callable<Integer> {
         return fault;
     }
 
-    private static FileSummary missing(Path file) {
-        return new FileSummary(file.toString(), 0, 0, Map.of("tcp", 0L, "udp", 0L, "other", 0L), new TreeMap<>(),
-                new TreeMap<>(Map.of("unreadable_file", 1L)), file + ": no such file, or not a regular file");
-    }
 
     /** Prints a fault message on stderr; returns whether there was one. */
     private boolean report(FileSummary s) {

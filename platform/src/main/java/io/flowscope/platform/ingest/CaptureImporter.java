@@ -63,8 +63,7 @@ public final class CaptureImporter {
             try {
                 CaptureFileReader.read(file, frames, progress);
             } catch (CaptureFormatException e) {
-                fault = displayName + ": " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
-                        + "; kept the " + c.packets + " packets before it";
+                fault = displayName + ": " + e.where() + "; kept the " + c.packets + " packets before it";
                 c.error(e.kind());
             }
             flows.finish();

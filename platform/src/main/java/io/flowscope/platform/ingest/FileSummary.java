@@ -26,6 +26,13 @@ public record FileSummary(String file, long packets, long bytes, Map<String, Lon
         return new FileSummary(null, 0, 0, flowMap(0, 0, 0), new TreeMap<>(), new TreeMap<>(), null);
     }
 
+    /** A file that could not be opened at all. */
+    public static FileSummary unreadable(String file) {
+        return new FileSummary(file, 0, 0, flowMap(0, 0, 0), new TreeMap<>(), new TreeMap<>(Map.of("unreadable_file", 1L)),
+                file + ": no such file, or not a regular file");
+    }
+
+    /** Flows by transport, always in the order tcp, udp, other (stable JSON). */
     static Map<String, Long> flowMap(long tcp, long udp, long other) {
         Map<String, Long> m = new java.util.LinkedHashMap<>();
         m.put("tcp", tcp);

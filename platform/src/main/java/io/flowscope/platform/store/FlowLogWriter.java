@@ -24,11 +24,9 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
     private final DuckDBConnection connection;
     private final DuckDBAppender l4;
     private final DuckDBAppender l7;
-    private int l4Rows;
-    private int l7Rows;
+    private int l4Pending;
+    private int l7Pending;
     private long batches;
-    private long flows;
-    private long records;
 
     FlowLogWriter(DuckDbStore store, DuckDBConnection connection) throws SQLException {
         this.store = store;
@@ -44,27 +42,11 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
         return batches;
     }
 
-    /** l4 rows written. */
-    public long flows() {
-        return flows;
-    }
-
-    /** l7 rows written. */
-    public long records() {
-        return records;
-    }
-
     @Override
     public void flow(Flow f) {
         try {
             appendFlow(f);
-            flows++;
-            if (++l4Rows >= FLUSH_ROWS) {
-                l4.flush();
-                connection.commit();
-                l4Rows = 0;
-                batches++;
-            }
+            l4Pending = commitIfFull(l4, l4Pending + 1);
         } catch (SQLException e) {
             throw new StoreWriteException("writing l4_flow_log", e);
         }
@@ -74,16 +56,21 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
     public void l7(L7Record r) {
         try {
             appendL7(r);
-            records++;
-            if (++l7Rows >= FLUSH_ROWS) {
-                l7.flush();
-                connection.commit();
-                l7Rows = 0;
-                batches++;
-            }
+            l7Pending = commitIfFull(l7, l7Pending + 1);
         } catch (SQLException e) {
             throw new StoreWriteException("writing l7_flow_log", e);
         }
+    }
+
+    /** Commits a table's rows once {@link #FLUSH_ROWS} are pending; returns how many are still pending. */
+    private int commitIfFull(DuckDBAppender table, int pending) throws SQLException {
+        if (pending < FLUSH_ROWS) {
+            return pending;
+        }
+        table.flush();
+        connection.commit();
+        batches++;
+        return 0;
     }
 
     private void appendFlow(Flow f) throws SQLException {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a capture of HTTP/1 traffic contains, counted two ways: by tshark, and from Flowscope's tables.
@@ -90,24 +92,14 @@ public record HttpCaptureSummary(int tcpConversations, List<String> requests, Li
     }
 
     public static HttpCaptureSummary readJson(Path file) throws IOException {
-        String s = Files.readString(file);
-        int conv = Integer.parseInt(field(s, "tcp_conversations"));
-        int interim = Integer.parseInt(field(s, "interim_responses"));
-        String reqs = s.substring(s.indexOf("\"requests\": [") + 13, s.indexOf("]", s.indexOf("\"requests\": [")));
-        List<String> requests = Arrays.stream(reqs.split("\n")).map(String::trim).filter(l -> l.startsWith("\""))
-                .map(l -> l.replaceAll("^\"|\",?$", "")).toList();
-        String resp = s.substring(s.indexOf("\"responses\": [") + 14, s.indexOf("]", s.indexOf("\"responses\": [")));
-        List<Integer> responses = Arrays.stream(resp.split(",")).map(String::trim).filter(x -> !x.isEmpty())
-                .map(Integer::parseInt).toList();
-        return new HttpCaptureSummary(conv, requests, responses, interim);
+        JsonNode j = JsonMapper.builder().build().readTree(Files.readString(file));
+        List<String> requests = new ArrayList<>();
+        j.get("requests").forEach(r -> requests.add(r.asString()));
+        List<Integer> responses = new ArrayList<>();
+        j.get("responses").forEach(r -> responses.add(r.asInt()));
+        return new HttpCaptureSummary(j.get("tcp_conversations").asInt(), List.copyOf(requests), List.copyOf(responses),
+                j.get("interim_responses").asInt());
     }
-
-    private static String field(String json, String name) {
-        int i = json.indexOf("\"" + name + "\": ") + name.length() + 4;
-        int end = i;
-        while (end < json.length() && Character.isDigit(json.charAt(end))) {
-            end++;
-        }
         return json.substring(i, end);
     }
 }
