@@ -100,6 +100,4 @@ public record HttpCaptureSummary(int tcpConversations, List<String> requests, Li
         return new HttpCaptureSummary(j.get("tcp_conversations").asInt(), List.copyOf(requests), List.copyOf(responses),
                 j.get("interim_responses").asInt());
     }
-        return json.substring(i, end);
-    }
 }
