@@ -2,7 +2,8 @@ package io.flowscope.platform.capture;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
@@ -29,31 +30,50 @@ public final class CaptureFileReader {
      */
     public static long read(Path file, FrameSink sink, LongConsumer progress) throws IOException, CaptureFormatException {
         try (MappedFile f = new MappedFile(file)) {
-            if (f.size() == 0) {
-                throw new CaptureFormatException(file, 0, "empty_file", "the file is empty");
-            }
-            if (f.size() < 4) {
-                throw new CaptureFormatException(file, 0, "truncated_header", "the file is too short for a capture header (" + f.size() + " bytes)");
-            }
-            MappedByteBuffer b = f.window(0, 4);
-            int magic = b.getInt(0);
-            return switch (magic) {
-                case 0xa1b2c3d4, 0xa1b23c4d, 0xd4c3b2a1, 0x4d3cb2a1 -> new PcapFormat(file, f, sink, progress).read(magic);
-                case 0x0a0d0d0a -> new PcapngFormat(file, f, sink, progress).read();
-                default -> throw new CaptureFormatException(file, 0, "bad_magic",
-                        String.format("not a pcap or pcapng file (magic 0x%08x)", magic));
-            };
+            return read(file, f, sink, progress);
         }
+    }
+
+    /**
+     * Reads a capture from a stream (pcap or pcapng alike), holding only the current record in memory.
+     *
+     * @param name     what to call the capture in faults
+     * @param maxBytes the most to read: past it the capture ends with the fault {@code upload_too_large}
+     */
+    public static long read(InputStream in, Path name, long maxBytes, FrameSink sink, LongConsumer progress)
+            throws IOException, CaptureFormatException {
+        try (StreamedBytes f = new StreamedBytes(in, name, maxBytes)) {
+            return read(name, f, sink, progress);
+        }
+    }
+
+    private static long read(Path file, CaptureBytes f, FrameSink sink, LongConsumer progress)
+            throws IOException, CaptureFormatException {
+        long head = f.available(0, 4);
+        if (head == 0) {
+            throw new CaptureFormatException(file, 0, "empty_file", "the file is empty");
+        }
+        if (head < 4) {
+            throw new CaptureFormatException(file, 0, "truncated_header", "the file is too short for a capture header (" + head + " bytes)");
+        }
+        ByteBuffer b = f.window(0, 4);
+        int magic = b.getInt(0);
+        return switch (magic) {
+            case 0xa1b2c3d4, 0xa1b23c4d, 0xd4c3b2a1, 0x4d3cb2a1 -> new PcapFormat(file, f, sink, progress).read(magic);
+            case 0x0a0d0d0a -> new PcapngFormat(file, f, sink, progress).read();
+            default -> throw new CaptureFormatException(file, 0, "bad_magic",
+                    String.format("not a pcap or pcapng file (magic 0x%08x)", magic));
+        };
     }
 
     /** pcap: a 24-byte header, then 16-byte record headers each followed by the frame. */
     private static final class PcapFormat {
         private final Path file;
-        private final MappedFile f;
+        private final CaptureBytes f;
         private final FrameSink sink;
         private final Progress progress;
 
-        PcapFormat(Path file, MappedFile f, FrameSink sink, LongConsumer progress) {
+        PcapFormat(Path file, CaptureBytes f, FrameSink sink, LongConsumer progress) {
             this.file = file;
             this.f = f;
             this.sink = sink;
@@ -64,21 +84,22 @@ public final class CaptureFileReader {
             boolean swapped = magicBigEndian == 0xd4c3b2a1 || magicBigEndian == 0x4d3cb2a1;
             boolean nanos = magicBigEndian == 0xa1b23c4d || magicBigEndian == 0x4d3cb2a1;
             f.order(swapped ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-            long size = f.size();
-            if (size < 24) {
-                throw new CaptureFormatException(file, size, "truncated_header",
-                        "the pcap header needs 24 bytes, the file has " + size);
+            long head = f.available(0, 24);
+            if (head < 24) {
+                throw new CaptureFormatException(file, head, "truncated_header",
+                        "the pcap header needs 24 bytes, the file has " + head);
             }
-            MappedByteBuffer b = f.window(0, 24);
+            ByteBuffer b = f.window(0, 24);
             int snaplen = b.getInt(16);
             int linkType = b.getInt(20) & 0xffff;
             int maxRecord = Math.max(snaplen > 0 ? snaplen : 0, MAX_PCAP_SNAPLEN);
             long off = 24;
             long frames = 0;
-            while (off < size) {
-                if (size - off < 16) {
+            while (f.available(off, 1) > 0) {
+                long left = f.available(off, 16);
+                if (left < 16) {
                     throw new CaptureFormatException(file, off, "truncated_record",
-                            "truncated record header (" + (size - off) + " of 16 bytes)");
+                            "truncated record header (" + left + " of 16 bytes)");
                 }
                 b = f.window(off, 16);
                 int i = (int) (off - f.base());
@@ -91,9 +112,10 @@ public final class CaptureFileReader {
                             "corrupt record header (captured length " + Integer.toUnsignedString(incl)
                                     + ", snap length " + snaplen + ", fraction " + frac + ")");
                 }
-                if (size - off - 16 < incl) {
+                left = f.available(off, 16L + incl) - 16;
+                if (left < incl) {
                     throw new CaptureFormatException(file, off, "truncated_record",
-                            "truncated packet record (needs " + incl + " bytes, " + (size - off - 16) + " left)");
+                            "truncated packet record (needs " + incl + " bytes, " + left + " left)");
                 }
                 b = f.window(off, 16 + incl);
                 i = (int) (off - f.base());
@@ -103,7 +125,7 @@ public final class CaptureFileReader {
                 off += 16 + incl;
                 progress.at(off);
             }
-            progress.done(size);
+            progress.done(off);
             return frames;
         }
     }

@@ -1,6 +1,7 @@
 package io.flowscope.platform.capture;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,15 +13,14 @@ import java.nio.file.StandardOpenOption;
  * ByteBuffer can hold are read too. A record never straddles windows: {@link #window(long, int)}
  * remaps at the record's start when it would.
  */
-final class MappedFile implements AutoCloseable {
+final class MappedFile extends CaptureBytes {
 
     static final long WINDOW = 1L << 30;
 
     private final FileChannel channel;
     private final long size;
     private MappedByteBuffer buffer;
-    /** The same window in network byte order, for frame contents. */
-    private java.nio.ByteBuffer frames;
+    private ByteBuffer frames;
     private long base = -1;
     private ByteOrder order = ByteOrder.BIG_ENDIAN;
 
@@ -29,12 +29,13 @@ final class MappedFile implements AutoCloseable {
         this.size = channel.size();
     }
 
-    long size() {
-        return size;
+    @Override
+    long available(long offset, long want) {
+        return Math.max(0, Math.min(want, size - offset));
     }
 
-    /** A buffer holding {@code [offset, offset + length)}; index {@code offset - base()} is the first byte. */
-    MappedByteBuffer window(long offset, int length) throws IOException {
+    @Override
+    ByteBuffer window(long offset, int length) throws IOException {
         if (buffer == null || offset < base || offset + length > base + buffer.capacity()) {
             long len = Math.min(WINDOW, size - offset);
             buffer = channel.map(FileChannel.MapMode.READ_ONLY, offset, len);
@@ -45,16 +46,17 @@ final class MappedFile implements AutoCloseable {
         return buffer;
     }
 
-    /** The current window in network byte order (frames are big-endian whatever the file's headers are). */
-    java.nio.ByteBuffer frames() {
+    @Override
+    ByteBuffer frames() {
         return frames;
     }
 
+    @Override
     long base() {
         return base;
     }
 
-    /** Byte order of multi-byte reads, for this window and every later one. */
+    @Override
     void order(ByteOrder order) {
         this.order = order;
         if (buffer != null) {

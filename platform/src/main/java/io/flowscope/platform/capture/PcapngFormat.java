@@ -2,7 +2,7 @@ package io.flowscope.platform.capture;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,22 +23,30 @@ final class PcapngFormat {
 
     /** One interface of the current section. */
     private record Interface(int linkType, int snaplen, boolean decimal, int resolution, long offsetSeconds) {
+        /** The timestamp in µs, or {@link Long#MIN_VALUE} when it does not fit (the decoder counts it). */
         long micros(long ts) {
-            long us;
-            if (decimal) {
-                if (resolution == 6) {
-                    us = ts;
-                } else if (resolution > 6) {
-                    us = ts / POW10[resolution - 6];
+            try {
+                long us;
+                if (decimal) {
+                    if (resolution == 6) {
+                        us = ts;
+                    } else if (resolution > 6) {
+                        us = Long.divideUnsigned(ts, POW10[resolution - 6]);
+                    } else {
+                        us = Math.multiplyExact(ts, POW10[6 - resolution]);
+                    }
                 } else {
-                    us = ts * POW10[6 - resolution];
+                    long whole = ts >>> resolution;
+                    long frac = ts & ((1L << resolution) - 1);
+                    // frac < 2^resolution, so frac * 10^6 >> resolution < 10^6: exact in 128 bits
+                    long fracUs = Math.multiplyHigh(frac, 1_000_000L) << (64 - resolution)
+                            | (frac * 1_000_000L) >>> resolution;
+                    us = Math.addExact(Math.multiplyExact(whole, 1_000_000L), resolution == 0 ? 0 : fracUs);
                 }
-            } else {
-                long whole = ts >>> resolution;
-                long frac = ts & ((1L << resolution) - 1);
-                us = whole * 1_000_000L + ((frac * 1_000_000L) >>> resolution);
+                return Math.addExact(us, Math.multiplyExact(offsetSeconds, 1_000_000L));
+            } catch (ArithmeticException e) {
+                return Long.MIN_VALUE;
             }
-            return us + offsetSeconds * 1_000_000L;
         }
     }
 
@@ -46,12 +54,12 @@ final class PcapngFormat {
         1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L};
 
     private final Path file;
-    private final MappedFile f;
+    private final CaptureBytes f;
     private final FrameSink sink;
     private final Progress progress;
     private final List<Interface> interfaces = new ArrayList<>();
 
-    PcapngFormat(Path file, MappedFile f, FrameSink sink, LongConsumer progress) {
+    PcapngFormat(Path file, CaptureBytes f, FrameSink sink, LongConsumer progress) {
         this.file = file;
         this.f = f;
         this.sink = sink;
@@ -59,15 +67,15 @@ final class PcapngFormat {
     }
 
     long read() throws IOException, CaptureFormatException {
-        long size = f.size();
         long off = 0;
         long frames = 0;
-        while (off < size) {
-            if (size - off < 12) {
+        while (f.available(off, 1) > 0) {
+            long left = f.available(off, 12);
+            if (left < 12) {
                 throw new CaptureFormatException(file, off, "truncated_block",
-                        "truncated block header (" + (size - off) + " bytes left)");
+                        "truncated block header (" + left + " bytes left)");
             }
-            MappedByteBuffer b = f.window(off, 12);
+            ByteBuffer b = f.window(off, 12);
             int i = (int) (off - f.base());
             int type = b.getInt(i);
             if (type == SHB) {
@@ -80,9 +88,10 @@ final class PcapngFormat {
                 throw new CaptureFormatException(file, off, "bad_block_length",
                         "block of type " + type + " has an invalid length " + len);
             }
-            if (len > size - off) {
+            left = f.available(off, len);
+            if (len > left) {
                 throw new CaptureFormatException(file, off, "truncated_block",
-                        "truncated block of type " + type + " (needs " + len + " bytes, " + (size - off) + " left)");
+                        "truncated block of type " + type + " (needs " + len + " bytes, " + left + " left)");
             }
             b = f.window(off, (int) len);
             i = (int) (off - f.base());
@@ -112,15 +121,15 @@ final class PcapngFormat {
             off += len;
             progress.at(off);
         }
-        progress.done(size);
+        progress.done(off);
         return frames;
     }
 
     private void sectionHeader(long off) throws IOException, CaptureFormatException {
-        if (f.size() - off < 28) {
+        if (f.available(off, 28) < 28) {
             throw new CaptureFormatException(file, off, "truncated_block", "truncated section header block");
         }
-        MappedByteBuffer b = f.window(off, 12);
+        ByteBuffer b = f.window(off, 12);
         int i = (int) (off - f.base());
         int bom = b.order(ByteOrder.BIG_ENDIAN).getInt(i + 8);
         if (bom == 0x1a2b3c4d) {
@@ -134,7 +143,7 @@ final class PcapngFormat {
         interfaces.clear();
     }
 
-    private void interfaceDescription(MappedByteBuffer b, int i, int len, long off) throws CaptureFormatException {
+    private void interfaceDescription(ByteBuffer b, int i, int len, long off) throws CaptureFormatException {
         if (len < 20) {
             throw new CaptureFormatException(file, off, "bad_block_length", "interface description block too short");
         }
@@ -174,7 +183,7 @@ final class PcapngFormat {
         return interfaces.get((int) id);
     }
 
-    private void enhancedPacket(MappedByteBuffer b, int i, int len, long off) throws CaptureFormatException {
+    private void enhancedPacket(ByteBuffer b, int i, int len, long off) throws CaptureFormatException {
         if (len < 32) {
             throw new CaptureFormatException(file, off, "bad_block_length", "enhanced packet block too short");
         }
@@ -190,7 +199,7 @@ final class PcapngFormat {
         sink.frame(f.frames(), i + 28, cap, Math.max(cap, orig), itf.micros(ts), itf.linkType(), (int) ifId);
     }
 
-    private void simplePacket(MappedByteBuffer b, int i, int len, long off) throws CaptureFormatException {
+    private void simplePacket(ByteBuffer b, int i, int len, long off) throws CaptureFormatException {
         Interface itf = iface(0, off);
         int orig = b.getInt(i + 8);
         int cap = Math.min(len - 16, orig < 0 ? Integer.MAX_VALUE : orig);
@@ -201,7 +210,7 @@ final class PcapngFormat {
         sink.frame(f.frames(), i + 12, cap, Math.max(cap, orig), 0, itf.linkType(), 0);
     }
 
-    private void obsoletePacket(MappedByteBuffer b, int i, int len, long off) throws CaptureFormatException {
+    private void obsoletePacket(ByteBuffer b, int i, int len, long off) throws CaptureFormatException {
         if (len < 32) {
             throw new CaptureFormatException(file, off, "bad_block_length", "packet block too short");
         }

@@ -127,15 +127,21 @@ final class ImportCommand implements Callable<Integer> {
                 s = FileSummary.unreadable(file.toString());
             } else {
                 URI uri = server.resolve("/api/v1/import?name=" + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8));
+                // expect 100-continue: a capture over the server's upload limit is refused before it is sent
                 HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/octet-stream")
-                        .POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+                        .expectContinue(true).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
                 HttpResponse<String> resp;
                 try {
                     resp = http.send(req, HttpResponse.BodyHandlers.ofString());
                 } catch (ConnectException e) {
                     throw new IllegalStateException("cannot reach the server at " + server + ": " + e.getMessage(), e);
                 }
-                if (resp.statusCode() != 200) {
+                if (resp.statusCode() == 413 && !resp.body().contains("\"packets\"")) {
+                    throw new IllegalStateException(file + " is larger than the upload limit of the server at " + server
+                            + " (flowscope.import.max-upload-bytes, docs/security.md): raise it, or stop the server and "
+                            + "import with --data-dir");
+                }
+                if (resp.statusCode() != 200 && resp.statusCode() != 413) {
                     throw new IllegalStateException("the server at " + server + " refused " + file + ": HTTP "
                             + resp.statusCode() + " " + resp.body());
                 }

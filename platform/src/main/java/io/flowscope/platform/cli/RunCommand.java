@@ -2,6 +2,7 @@ package io.flowscope.platform.cli;
 
 import io.flowscope.platform.FlowscopeApplication;
 import io.flowscope.platform.FlowscopeSettings;
+import io.flowscope.platform.api.NetworkExposure;
 import java.nio.file.Path;
 import org.springframework.boot.SpringApplication;
 import picocli.CommandLine.Command;
@@ -25,20 +26,33 @@ final class RunCommand implements Runnable {
     @Option(names = "--plugins-dir", description = "Directory of plugin jars (default: the plugins built by the reactor).")
     Path pluginsDir;
 
+    @Option(names = "--insecure-no-auth", description = "Listen on a non-loopback --address although the API has no "
+            + "authentication yet: anyone who reaches it can run SQL and import data (see docs/security.md).")
+    boolean insecureNoAuth;
+
     static boolean serverStarted() {
         return started;
     }
 
     @Override
     public void run() {
+        String exposure = NetworkExposure.problem(address);
+        if (exposure != null && !insecureNoAuth) {
+            throw new IllegalArgumentException(NetworkExposure.refusal(address, exposure));
+        }
         // passed as command-line properties so they win over application.properties
         String[] args = {
             "--server.port=" + port,
             "--server.address=" + address,
             "--flowscope.data-dir=" + (dataDir != null ? dataDir : FlowscopeSettings.defaultDataDir()),
             "--flowscope.plugins-dir=" + (pluginsDir != null ? pluginsDir : FlowscopeSettings.defaultPluginsDir()),
+            "--flowscope.insecure-no-auth=" + insecureNoAuth,
         };
         SpringApplication.run(FlowscopeApplication.class, args);
         started = true;
+        System.err.println(exposure == null
+                ? "flowscope: serving http://" + address + ":" + port + " (loopback only; the API has no authentication)"
+                : "flowscope: WARNING: serving http://" + address + ":" + port + " WITHOUT AUTHENTICATION (" + exposure
+                        + "): anyone who reaches it can run SQL and import data");
     }
 }

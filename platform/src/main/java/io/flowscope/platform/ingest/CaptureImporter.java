@@ -13,6 +13,7 @@ import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.DuckDbStore;
 import io.flowscope.platform.store.AsyncFlowLogWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -54,6 +55,24 @@ public final class CaptureImporter {
      * @param displayName the name to show for the file (the path given by the user, or an upload's name)
      */
     public Result importFile(Path file, String displayName, LongConsumer progress) throws SQLException, IOException {
+        return importFrames(displayName, sink -> CaptureFileReader.read(file, sink, progress));
+    }
+
+    /**
+     * Imports a capture read from a stream (an upload), without spooling it anywhere. Reading past
+     * {@code maxBytes} ends it like a truncated file, with the fault {@code upload_too_large}.
+     */
+    public Result importStream(InputStream in, String displayName, long maxBytes) throws SQLException, IOException {
+        Path name = Path.of(displayName.replace('\0', '_'));
+        return importFrames(displayName, sink -> CaptureFileReader.read(in, name, maxBytes, sink, null));
+    }
+
+    /** Where the frames of one capture come from. */
+    private interface FrameSource {
+        void readInto(FrameSink sink) throws IOException, CaptureFormatException;
+    }
+
+    private Result importFrames(String displayName, FrameSource source) throws SQLException, IOException {
         PipelineCounters c = new PipelineCounters();
         String fault = null;
         try (AsyncFlowLogWriter writer = new AsyncFlowLogWriter(store.newWriter())) {
@@ -61,7 +80,7 @@ public final class CaptureImporter {
             FlowGenerator flows = new FlowGenerator(l7, store::nextFlowId, plugins.serverPortHints(), MAX_FLOWS);
             Frames frames = new Frames(flows, c, displayName);
             try {
-                CaptureFileReader.read(file, frames, progress);
+                source.readInto(frames);
             } catch (CaptureFormatException e) {
                 fault = displayName + ": " + e.where() + "; kept the " + c.packets + " packets before it";
                 c.error(e.kind());

@@ -17,7 +17,9 @@ public enum DecodeError {
     /** The TCP header length is impossible. */
     BAD_TCP_HEADER,
     /** The payload was cut by the snap length: headers are used, the missing payload is a gap. */
-    SNAPLEN_CUT;
+    SNAPLEN_CUT,
+    /** The capture's timestamp is before 1970 or after 2262 (or its offset overflows): the frame is not used. */
+    BAD_TIMESTAMP;
 
     /** Lower-case key used in summaries and metrics. */
     public String key() {

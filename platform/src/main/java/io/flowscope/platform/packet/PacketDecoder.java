@@ -39,6 +39,9 @@ public final class PacketDecoder {
         return error;
     }
 
+    /** The latest timestamp used (µs): the end of 64-bit nanosecond time, 2262-04-11, as other tools use it. */
+    public static final long LATEST_MICROS = Long.MAX_VALUE / 1000;
+
     /** Whether the last OK frame had its payload cut by the snap length. */
     public boolean cut() {
         return cut;
@@ -47,6 +50,9 @@ public final class PacketDecoder {
     /** Decodes one frame into {@code m}; returns {@link #OK}, {@link #NOT_IP} or {@link #FAILED}. */
     public int decode(ByteBuffer b, int off, int capLen, int wireLen, long ts, int linkType, int ifId, MetaPacket m) {
         cut = false;
+        if (ts < 0 || ts > LATEST_MICROS) {
+            return fail(DecodeError.BAD_TIMESTAMP);
+        }
         m.buffer = b;
         m.tsMicros = ts;
         m.interfaceId = ifId;

@@ -100,16 +100,27 @@ final class LogFilter {
         return offset;
     }
 
-    /** An ISO-8601 instant ({@code 2024-05-01T10:00:00Z}) or epoch seconds, as µs. */
+    /** The latest instant accepted: the end of 64-bit nanosecond time, as other tools and captures use it. */
+    static final Instant LATEST = Instant.parse("2262-04-11T23:47:16Z");
+
+    /** An ISO-8601 instant ({@code 2024-05-01T10:00:00Z}) or epoch seconds, as µs; 1970 to 2262 only. */
     static long micros(String s, String name) {
+        Instant i;
         try {
             if (s.matches("\\d{1,12}(\\.\\d{1,6})?")) {
-                return Math.round(Double.parseDouble(s) * 1_000_000);
+                int dot = s.indexOf('.');
+                long sec = Long.parseLong(dot < 0 ? s : s.substring(0, dot));
+                String frac = dot < 0 ? "" : (s.substring(dot + 1) + "00000").substring(0, 6);
+                i = Instant.ofEpochSecond(sec, frac.isEmpty() ? 0 : Long.parseLong(frac) * 1000);
+            } else {
+                i = Instant.parse(s);
             }
-            Instant i = Instant.parse(s);
-            return i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new BadQueryException(name + ": '" + s + "' is neither an ISO-8601 instant nor epoch seconds");
         }
+        if (i.isBefore(Instant.EPOCH) || i.isAfter(LATEST)) {
+            throw new BadQueryException(name + ": '" + s + "' is outside 1970-01-01 to " + LATEST);
+        }
+        return i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
     }
 }

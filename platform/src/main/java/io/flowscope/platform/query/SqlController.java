@@ -1,28 +1,30 @@
 package io.flowscope.platform.query;
 
-import io.flowscope.platform.store.DuckDbStore;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
+import io.flowscope.platform.api.ClientErrorException;
+import io.flowscope.platform.api.RequestBodies;
+import io.flowscope.platform.store.ReadOnlySql;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /api/v1/sql}: one read-only statement (see {@link SqlGuard}) with a row limit and a time
- * limit. Body: {@code {"sql": "...", "max_rows": 1000, "timeout_seconds": 10}} or the SQL as text/plain.
+ * {@code POST /api/v1/sql}: one read-only query (decided by the store's own parser, see {@link ReadOnlySql}),
+ * with limits on the body, rows, response bytes, time and concurrency. Body: {@code {"sql": "...",
+ * "max_rows": 1000, "timeout_seconds": 10}} as JSON, or the SQL as text/plain. docs/security.md has the rest.
  */
 @RestController
 class SqlController {
@@ -32,80 +34,79 @@ class SqlController {
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
     static final int MAX_TIMEOUT_SECONDS = 300;
 
-    private final DuckDbStore store;
-    private final ScheduledExecutorService canceller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sql-timeout");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-    SqlController(DuckDbStore store) {
-        this.store = store;
+    private final ReadOnlySql sql;
+    private final SqlAdmission admission;
+    private final long maxQueryBytes;
+    private final long maxResponseBytes;
+
+    SqlController(ReadOnlySql sql, SqlAdmission admission,
+            @Value("${flowscope.sql.max-query-bytes:64KB}") DataSize maxQuery,
+            @Value("${flowscope.sql.max-response-bytes:16MB}") DataSize maxResponse) {
+        this.sql = sql;
+        this.admission = admission;
+        this.maxQueryBytes = maxQuery.toBytes();
+        this.maxResponseBytes = maxResponse.toBytes();
     }
 
     /** The JSON form of a request. */
     record SqlRequest(String sql, Integer max_rows, Integer timeout_seconds) {
     }
 
-    @PostMapping(value = "/api/v1/sql", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> json(@RequestBody SqlRequest request) throws SQLException {
-        return run(request.sql(), request.max_rows(), request.timeout_seconds());
+    @PostMapping("/api/v1/sql")
+    Map<String, Object> query(HttpServletRequest request) throws IOException, SQLException, InterruptedException {
+        SqlRequest q = parse(request);
+        int rowsLimit = bounded(q.max_rows(), DEFAULT_ROWS, MAX_ROWS, "max_rows");
+        int timeout = bounded(q.timeout_seconds(), DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "timeout_seconds");
+        try (SqlAdmission.Permit ignored = admission.enter()) {
+            long started = System.nanoTime();
+            ReadOnlySql.Result r = sql.run(q.sql(), new ReadOnlySql.Limits(rowsLimit, maxResponseBytes, timeout * 1000L),
+                    Rows::json);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("columns", r.columns());
+            out.put("rows", r.rows());
+            out.put("row_count", r.rows().size());
+            out.put("truncated", r.truncatedBy() != null);
+            out.put("truncated_by", r.truncatedBy());
+            out.put("elapsed_ms", (System.nanoTime() - started) / 1_000_000);
+            return out;
+        }
     }
 
-    @PostMapping(value = "/api/v1/sql", consumes = MediaType.TEXT_PLAIN_VALUE)
-    Map<String, Object> text(@RequestBody String sql) throws SQLException {
-        return run(sql, null, null);
-    }
-
-    private Map<String, Object> run(String sql, Integer maxRows, Integer timeoutSeconds) throws SQLException {
-        SqlGuard.check(sql);
-        int rowsLimit = bounded(maxRows, DEFAULT_ROWS, MAX_ROWS, "max_rows");
-        int timeout = bounded(timeoutSeconds, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "timeout_seconds");
-        long started = System.nanoTime();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        try (Connection c = store.connection(); Statement st = c.createStatement()) {
-            ScheduledFuture<?> cancel = canceller.schedule(() -> {
-                timedOut.set(true);
-                try {
-                    st.cancel();
-                } catch (SQLException ignored) {
-                    // the statement finished meanwhile
-                }
-            }, timeout, TimeUnit.SECONDS);
-            try (ResultSet rs = st.executeQuery(sql)) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<Map<String, String>> columns = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    columns.add(Map.of("name", md.getColumnLabel(i), "type", md.getColumnTypeName(i)));
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                boolean truncated = false;
-                while (rs.next()) {
-                    if (rows.size() == rowsLimit) {
-                        truncated = true;
-                        break;
-                    }
-                    List<Object> row = new ArrayList<>(columns.size());
-                    for (int i = 1; i <= columns.size(); i++) {
-                        row.add(Rows.json(rs.getObject(i)));
-                    }
-                    rows.add(row);
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("columns", columns);
-                out.put("rows", rows);
-                out.put("row_count", rows.size());
-                out.put("truncated", truncated);
-                out.put("elapsed_ms", (System.nanoTime() - started) / 1_000_000);
-                return out;
-            } catch (SQLException e) {
-                if (timedOut.get()) {
-                    throw new BadQueryException("sql: the query ran longer than " + timeout + " s and was cancelled");
-                }
-                throw new BadQueryException("sql: " + e.getMessage());
-            } finally {
-                cancel.cancel(false);
+    private SqlRequest parse(HttpServletRequest request) throws IOException {
+        MediaType type;
+        try {
+            type = request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType());
+        } catch (InvalidMediaTypeException e) {
+            type = null;
+        }
+        boolean json = type != null && type.isCompatibleWith(MediaType.APPLICATION_JSON);
+        boolean text = type != null && type.isCompatibleWith(MediaType.TEXT_PLAIN);
+        if (!json && !text) {
+            throw ClientErrorException.unsupportedType("send the query as text/plain, or as application/json {\"sql\": \"…\"}");
+        }
+        byte[] body = RequestBodies.read(request, maxQueryBytes, "query");
+        if (text) {
+            return new SqlRequest(new String(body, type.getCharset() != null ? type.getCharset() : StandardCharsets.UTF_8),
+                    null, null);
+        }
+        try {
+            SqlRequest r = JSON.readValue(body, SqlRequest.class);
+            if (r == null) {
+                throw new BadQueryException("body: expected a JSON object with \"sql\"");
             }
+            return r;
+        } catch (UnrecognizedPropertyException e) {
+            throw new BadQueryException("body: unknown field '" + e.getPropertyName()
+                    + "'; the fields are sql, max_rows and timeout_seconds");
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "" : e.getPath().get(e.getPath().size() - 1).getPropertyName();
+            throw new BadQueryException(field == null || field.isEmpty()
+                    ? "body: expected a JSON object with \"sql\"" : "body: '" + field + "' has the wrong type");
+        } catch (JacksonException e) {
+            throw new BadQueryException("body: not valid JSON");
         }
     }
 

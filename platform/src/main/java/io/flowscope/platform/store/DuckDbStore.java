@@ -8,6 +8,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBConnection;
 
@@ -20,6 +23,8 @@ public final class DuckDbStore implements AutoCloseable {
 
     /** File name of the database inside the data directory. */
     public static final String FILE = "flowscope.duckdb";
+    /** DuckDB's name for the database (its catalog), after the file's name. */
+    static final String CATALOG = "flowscope";
 
     private final Path file;
     private final DuckDBConnection root;
@@ -65,6 +70,46 @@ public final class DuckDbStore implements AutoCloseable {
             rs.next();
             return rs.getLong(1) + 1;
         }
+    }
+
+    /**
+     * Locks the engine down for user SQL, for the life of the process: no extension is installed or loaded
+     * on demand (a query naming INET would otherwise fetch one from the network), no file or network is
+     * reached from SQL, operators' memory and spilling are bounded, and nothing can change this afterwards.
+     */
+    public void lockDown(String memoryLimit, String maxTempDirectorySize) throws SQLException {
+        try (Statement s = root.createStatement()) {
+            s.execute("SET autoinstall_known_extensions = false");
+            s.execute("SET autoload_known_extensions = false");
+            s.execute("SET allow_community_extensions = false");
+            s.execute("SET memory_limit = '" + sizeSetting(memoryLimit) + "'");
+            s.execute("SET max_temp_directory_size = '" + sizeSetting(maxTempDirectorySize) + "'");
+            s.execute("SET enable_external_access = false");
+            s.execute("SET lock_configuration = true");
+        }
+    }
+
+    private static String sizeSetting(String v) {
+        if (!v.matches("\\d+(\\.\\d+)?\\s*[KMGT]i?B")) {
+            throw new IllegalArgumentException("'" + v + "' is not a size such as 2GB or 512MiB");
+        }
+        return v;
+    }
+
+    /**
+     * The read-only SQL runner, with the bound of every stored column's values (text columns are cut at
+     * {@link Schema#MAX_TEXT_CHARS} when written, everything else has a fixed size).
+     */
+    public ReadOnlySql readOnlySql(long maxVectorBytes, long maxValueBytes) throws SQLException {
+        Map<String, Double> columns = new HashMap<>();
+        try (Statement s = root.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'flow_log'")) {
+            while (rs.next()) {
+                double bound = rs.getString(2).equals("VARCHAR") ? 3.0 * Schema.MAX_TEXT_CHARS : DuckDbQueryPolicy.FIXED;
+                columns.merge(rs.getString(1).toLowerCase(Locale.ROOT), bound, Math::max);
+            }
+        }
+        return new ReadOnlySql(this, new DuckDbQueryPolicy(columns, maxVectorBytes, maxValueBytes));
     }
 
     /** The database file. */

@@ -241,9 +241,16 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
         }
     }
 
+    /** Text values are cut at {@link Schema#MAX_TEXT_CHARS}: the SQL endpoint's size bounds rely on it. */
     private static void appendString(DuckDBAppender a, String s) throws SQLException {
         if (s == null) {
             a.appendNull();
+        } else if (s.length() > Schema.MAX_TEXT_CHARS) {
+            int end = Schema.MAX_TEXT_CHARS;
+            if (Character.isHighSurrogate(s.charAt(end - 1))) {
+                end--;
+            }
+            a.append(s.substring(0, end));
         } else {
             a.append(s);
         }

@@ -11,6 +11,12 @@ final class Schema {
     private Schema() {
     }
 
+    /**
+     * Longest text value stored (in UTF-16 chars, at most 3 UTF-8 bytes each): longer values are cut when
+     * written. The SQL endpoint bounds the size of what a query can compute from stored values with it.
+     */
+    static final int MAX_TEXT_CHARS = 4096;
+
     static final String L4 = """
             CREATE TABLE IF NOT EXISTS flow_log.l4_flow_log (
               time TIMESTAMP NOT NULL,

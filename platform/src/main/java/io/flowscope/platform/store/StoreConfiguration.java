@@ -4,24 +4,37 @@ import io.flowscope.platform.FlowscopeSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
-/** The server's store: the DuckDB file in {@code flowscope.data-dir}, locked down for the SQL endpoint. */
+/**
+ * The server's store: the DuckDB file in {@code flowscope.data-dir}, locked down for the SQL endpoint
+ * (docs/security.md lists the settings).
+ */
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
-    DuckDbStore duckDbStore(@Value("${flowscope.data-dir:}") String dataDir) throws SQLException, IOException {
+    DuckDbStore duckDbStore(@Value("${flowscope.data-dir:}") String dataDir,
+            @Value("${flowscope.store.memory-limit:2GB}") String memoryLimit,
+            @Value("${flowscope.store.max-temp-size:8GB}") String maxTemp) throws SQLException, IOException {
         Path dir = dataDir.isBlank() ? FlowscopeSettings.defaultDataDir() : Path.of(dataDir);
         DuckDbStore store = DuckDbStore.open(dir);
-        try (var c = store.connection(); Statement s = c.createStatement()) {
-            // the server never reads files through SQL: even a query that slips past the SQL guard cannot
-            s.execute("SET enable_external_access = false");
-            s.execute("SET lock_configuration = true");
+        try {
+            store.lockDown(memoryLimit, maxTemp);
+        } catch (SQLException | RuntimeException e) {
+            store.close();
+            throw e;
         }
         return store;
+    }
+
+    @Bean
+    ReadOnlySql readOnlySql(DuckDbStore store,
+            @Value("${flowscope.sql.max-vector-bytes:256MB}") DataSize maxVector,
+            @Value("${flowscope.sql.max-value-bytes:4MB}") DataSize maxValue) throws SQLException {
+        return store.readOnlySql(maxVector.toBytes(), maxValue.toBytes());
     }
 }

@@ -153,7 +153,7 @@ class QueryApiTest {
         assertThat(r.json().get("error").asString()).startsWith("sql: ");
         assertThat(http.postText("/api/v1/sql", "SELECT count(*) FROM flow_log.l4_flow_log").json()
                 .get("rows").get(0).get(0).asInt()).isEqualTo(12);
-        assertThat(http.get("/actuator/prometheus").body()).contains("flowscope_api_refused_total{endpoint=\"/api/v1/sql\"}");
+        assertThat(http.get("/actuator/prometheus").body()).contains("flowscope_api_refused_total{endpoint=\"/api/v1/sql\",status=\"400\"}");
     }
 
     @Test
