@@ -57,11 +57,12 @@ class SqlController {
 
     @PostMapping("/api/v1/sql")
     Map<String, Object> query(HttpServletRequest request) throws IOException, SQLException, InterruptedException {
-        SqlRequest q = parse(request);
-        int rowsLimit = bounded(q.max_rows(), DEFAULT_ROWS, MAX_ROWS, "max_rows");
-        int timeout = bounded(q.timeout_seconds(), DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "timeout_seconds");
+        // admission first: a refused request costs no body reading or parsing
         try (SqlAdmission.Permit ignored = admission.enter()) {
             long started = System.nanoTime();
+            SqlRequest q = parse(request);
+            int rowsLimit = bounded(q.max_rows(), DEFAULT_ROWS, MAX_ROWS, "max_rows");
+            int timeout = bounded(q.timeout_seconds(), DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "timeout_seconds");
             ReadOnlySql.Result r = sql.run(q.sql(), new ReadOnlySql.Limits(rowsLimit, maxResponseBytes, timeout * 1000L),
                     Rows::json);
             Map<String, Object> out = new LinkedHashMap<>();

@@ -307,8 +307,19 @@ final class DuckDbQueryPolicy {
                         throw refused("the table function " + name + "() is not allowed; the SQL endpoint reads "
                                 + "the stored tables, the catalog and range()/generate_series()/unnest() only");
                     }
+                    double largestArgument = 0;
                     for (JsonNode arg : fn.path("children")) {
-                        expr(arg);
+                        largestArgument = Math.max(largestArgument, expr(arg));
+                    }
+                    // row generators give numbers (or times); unnest gives elements of its list; the catalog text
+                    double column = switch (name) {
+                        case "range", "generate_series" -> FIXED;
+                        case "unnest" -> largestArgument;
+                        default -> storedMax;
+                    };
+                    outputs.merge(name, column, Math::max);
+                    for (JsonNode alias : t.path("column_name_alias")) {
+                        outputs.merge(alias.asString().toLowerCase(Locale.ROOT), column, Math::max);
                     }
                 }
                 case "EXPRESSION_LIST" -> {

@@ -11,8 +11,10 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 /**
  * The embedded store: one DuckDB file, {@code flowscope.duckdb}, in the data directory. One process
@@ -44,7 +46,11 @@ public final class DuckDbStore implements AutoCloseable {
         Path file = dataDir.resolve(FILE).toAbsolutePath();
         DuckDBConnection c;
         try {
-            c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+            // streamed results: a query's rows are fetched as they are read, not materialised first (the
+            // SQL endpoint stops at its row and byte limits); duplicates of this connection inherit it
+            Properties p = new Properties();
+            p.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+            c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, p);
         } catch (SQLException e) {
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("lock") || msg.contains("Conflicting")) {

@@ -45,10 +45,18 @@ public final class CaptureWriter {
 
     /** pcapng: an interface description; {@code tsresol} is the if_tsresol byte, or -1 for the default (µs). */
     public CaptureWriter iface(int linkType, int snaplen, int tsresol) {
+        return iface(linkType, snaplen, tsresol, 0);
+    }
+
+    /** pcapng: an interface description with an if_tsoffset (seconds added to every timestamp), when not 0. */
+    public CaptureWriter iface(int linkType, int snaplen, int tsresol, long tsoffsetSeconds) {
         ByteArrayOutputStream opts = new ByteArrayOutputStream();
         opts.writeBytes(option(2, "lo".getBytes()));
         if (tsresol >= 0) {
             opts.writeBytes(option(9, new byte[] {(byte) tsresol}));
+        }
+        if (tsoffsetSeconds != 0) {
+            opts.writeBytes(option(14, buf(8).putLong(tsoffsetSeconds).array()));
         }
         opts.writeBytes(option(0, new byte[0]));
         byte[] o = opts.toByteArray();

@@ -46,6 +46,11 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    public Response post(String path, String contentType, Path file) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofFile(file)).build());
+    }
+
     public Response postFile(String path, Path file) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build());
