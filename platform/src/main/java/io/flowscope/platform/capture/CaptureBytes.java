@@ -20,14 +20,42 @@ abstract class CaptureBytes implements AutoCloseable {
      */
     abstract ByteBuffer window(long offset, int length) throws IOException, CaptureFormatException;
 
+    private ByteBuffer buffer;
+    private ByteBuffer frames;
+    private long base = -1;
+    private ByteOrder order = ByteOrder.BIG_ENDIAN;
+
+    /** Makes {@code b} the current window, its index 0 at capture offset {@code base}. */
+    final void window(ByteBuffer b, long base) {
+        if (b != buffer) {
+            buffer = b.order(order);
+            frames = b.duplicate().order(ByteOrder.BIG_ENDIAN);
+        }
+        this.base = base;
+    }
+
+    /** The current window in the capture's byte order. */
+    final ByteBuffer buffer() {
+        return buffer;
+    }
+
     /** The current window in network byte order (frames are big-endian whatever the file's headers are). */
-    abstract ByteBuffer frames();
+    final ByteBuffer frames() {
+        return frames;
+    }
 
     /** Capture offset of index 0 of the current window. */
-    abstract long base();
+    final long base() {
+        return base;
+    }
 
     /** Byte order of multi-byte reads, for this window and every later one. */
-    abstract void order(ByteOrder order);
+    final void order(ByteOrder order) {
+        this.order = order;
+        if (buffer != null) {
+            buffer.order(order);
+        }
+    }
 
     @Override
     public abstract void close() throws IOException;

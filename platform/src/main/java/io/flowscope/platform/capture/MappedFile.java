@@ -2,8 +2,6 @@ package io.flowscope.platform.capture;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,11 +17,6 @@ final class MappedFile extends CaptureBytes {
 
     private final FileChannel channel;
     private final long size;
-    private MappedByteBuffer buffer;
-    private ByteBuffer frames;
-    private long base = -1;
-    private ByteOrder order = ByteOrder.BIG_ENDIAN;
-
     MappedFile(Path path) throws IOException {
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.size = channel.size();
@@ -36,32 +29,12 @@ final class MappedFile extends CaptureBytes {
 
     @Override
     ByteBuffer window(long offset, int length) throws IOException {
-        if (buffer == null || offset < base || offset + length > base + buffer.capacity()) {
+        ByteBuffer b = buffer();
+        if (b == null || offset < base() || offset + length > base() + b.capacity()) {
             long len = Math.min(WINDOW, size - offset);
-            buffer = channel.map(FileChannel.MapMode.READ_ONLY, offset, len);
-            buffer.order(order);
-            frames = buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
-            base = offset;
+            window(channel.map(FileChannel.MapMode.READ_ONLY, offset, len), offset);
         }
-        return buffer;
-    }
-
-    @Override
-    ByteBuffer frames() {
-        return frames;
-    }
-
-    @Override
-    long base() {
-        return base;
-    }
-
-    @Override
-    void order(ByteOrder order) {
-        this.order = order;
-        if (buffer != null) {
-            buffer.order(order);
-        }
+        return buffer();
     }
 
     @Override

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowscope.platform.FlowscopeApplication;
 import io.flowscope.platform.testing.CaptureWriter;
 import io.flowscope.platform.testing.Http;
-import io.flowscope.platform.testing.Importing;
+import io.flowscope.platform.testing.TestServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -30,22 +30,11 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(classes = FlowscopeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ImportApiLimitsTest {
 
-    static final Path data = tempDir();
-
-    static Path tempDir() {
-        try {
-            Path p = Files.createTempDirectory("flowscope-import-limits");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    static final Path data = TestServer.dataDir("flowscope-import-limits");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
-        r.add("flowscope.data-dir", data::toString);
-        r.add("flowscope.plugins-dir", () -> Importing.pluginsDir().toString());
+        TestServer.properties(r, data);
         r.add("flowscope.import.max-upload-bytes", () -> "8MB");
     }
 

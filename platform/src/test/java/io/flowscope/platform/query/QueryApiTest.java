@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowscope.platform.FlowscopeApplication;
 import io.flowscope.platform.testing.Http;
-import io.flowscope.platform.testing.Importing;
+import io.flowscope.platform.testing.TestServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,22 +22,11 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryApiTest {
 
-    static final Path data = tempDir();
-
-    static Path tempDir() {
-        try {
-            Path p = java.nio.file.Files.createTempDirectory("flowscope-api-test");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    static final Path data = TestServer.dataDir("flowscope-api-test");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
-        r.add("flowscope.data-dir", () -> data.toString());
-        r.add("flowscope.plugins-dir", () -> Importing.pluginsDir().toString());
+        TestServer.properties(r, data);
     }
 
     @LocalServerPort

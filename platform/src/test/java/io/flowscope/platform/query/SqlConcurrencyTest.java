@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowscope.platform.FlowscopeApplication;
 import io.flowscope.platform.testing.Http;
-import io.flowscope.platform.testing.Importing;
+import io.flowscope.platform.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,10 +38,7 @@ class SqlConcurrencyTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) throws Exception {
-        Path data = Files.createTempDirectory("flowscope-sql-load");
-        data.toFile().deleteOnExit();
-        r.add("flowscope.data-dir", data::toString);
-        r.add("flowscope.plugins-dir", () -> Importing.pluginsDir().toString());
+        TestServer.properties(r, TestServer.dataDir("flowscope-sql-load"));
         r.add("flowscope.store.memory-limit", () -> "1GB");
     }
 

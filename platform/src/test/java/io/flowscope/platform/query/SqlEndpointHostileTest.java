@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowscope.platform.FlowscopeApplication;
 import io.flowscope.platform.store.DuckDbStore;
 import io.flowscope.platform.testing.Http;
-import io.flowscope.platform.testing.Importing;
+import io.flowscope.platform.testing.TestServer;
 import io.flowscope.platform.testing.StoreState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,22 +36,11 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlEndpointHostileTest {
 
-    static final Path data = tempDir();
-
-    static Path tempDir() {
-        try {
-            Path p = Files.createTempDirectory("flowscope-hostile-sql");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    static final Path data = TestServer.dataDir("flowscope-hostile-sql");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
-        r.add("flowscope.data-dir", () -> data.toString());
-        r.add("flowscope.plugins-dir", () -> Importing.pluginsDir().toString());
+        TestServer.properties(r, data);
     }
 
     @LocalServerPort
