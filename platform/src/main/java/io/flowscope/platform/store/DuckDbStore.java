@@ -11,10 +11,10 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDriver;
 
 /**
  * The embedded store: one DuckDB file, {@code flowscope.duckdb}, in the data directory. One process
@@ -32,6 +32,8 @@ public final class DuckDbStore implements AutoCloseable {
     private final DuckDBConnection root;
     private final AtomicLong nextFlowId;
     private final AtomicLong nextL7Id;
+    private final BlockingQueue<DuckDBConnection> streaming = new LinkedBlockingQueue<>();
+    private volatile boolean lockedDown;
 
     private DuckDbStore(Path file, DuckDBConnection root, long nextFlowId, long nextL7Id) {
         this.file = file;
@@ -46,11 +48,7 @@ public final class DuckDbStore implements AutoCloseable {
         Path file = dataDir.resolve(FILE).toAbsolutePath();
         DuckDBConnection c;
         try {
-            // streamed results: a query's rows are fetched as they are read, not materialised first (the
-            // SQL endpoint stops at its row and byte limits); duplicates of this connection inherit it
-            Properties p = new Properties();
-            p.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
-            c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, p);
+            c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
         } catch (SQLException e) {
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("lock") || msg.contains("Conflicting")) {
@@ -83,7 +81,18 @@ public final class DuckDbStore implements AutoCloseable {
      * on demand (a query naming INET would otherwise fetch one from the network), no file or network is
      * reached from SQL, operators' memory and spilling are bounded, and nothing can change this afterwards.
      */
-    public void lockDown(String memoryLimit, String maxTempDirectorySize) throws SQLException {
+    public void lockDown(String memoryLimit, String maxTempDirectorySize, int streamingConnections) throws SQLException {
+        // connections whose results stream (fetched as they are read, so the SQL endpoint stops at its
+        // limits instead of materialising everything first); set up now, because the lock forbids it
+        // later, and kept apart from the writers' connections (a database opened with streaming for all
+        // connections made the appenders' flushes after a commit take minutes instead of milliseconds)
+        for (int i = 0; i < streamingConnections; i++) {
+            DuckDBConnection c = (DuckDBConnection) root.duplicate();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET jdbc_stream_results = true");
+            }
+            streaming.add(c);
+        }
         try (Statement s = root.createStatement()) {
             s.execute("SET autoinstall_known_extensions = false");
             s.execute("SET autoload_known_extensions = false");
@@ -93,6 +102,7 @@ public final class DuckDbStore implements AutoCloseable {
             s.execute("SET enable_external_access = false");
             s.execute("SET lock_configuration = true");
         }
+        lockedDown = true;
     }
 
     private static String sizeSetting(String v) {
@@ -137,6 +147,35 @@ public final class DuckDbStore implements AutoCloseable {
         return new FlowLogWriter(this, (DuckDBConnection) root.duplicate());
     }
 
+    /**
+     * A connection whose results stream, for one user query; give it back with {@link #giveBack}. Waits
+     * while all are lent (their number is the SQL endpoint's concurrency); without a lockdown (the
+     * command line), a new one.
+     */
+    Connection borrowStreaming() throws SQLException {
+        if (streaming.isEmpty() && !lockedDown) {
+            DuckDBConnection c = (DuckDBConnection) root.duplicate();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET jdbc_stream_results = true");
+            }
+            return c;
+        }
+        try {
+            return streaming.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a query connection", e);
+        }
+    }
+
+    void giveBack(Connection c) throws SQLException {
+        if (lockedDown) {
+            streaming.add((DuckDBConnection) c);
+        } else {
+            c.close();
+        }
+    }
+
     /** A connection for queries (a duplicate of the main one); close it after use. */
     public Connection connection() throws SQLException {
         return root.duplicate();
@@ -144,6 +183,9 @@ public final class DuckDbStore implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        for (DuckDBConnection c : streaming) {
+            c.close();
+        }
         root.close();
     }
 }

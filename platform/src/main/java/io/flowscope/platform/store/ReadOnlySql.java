@@ -78,7 +78,8 @@ public final class ReadOnlySql {
             throw new QueryRefusedException("sql: empty query");
         }
         AtomicBoolean timedOut = new AtomicBoolean();
-        try (Connection c = store.connection()) {
+        Connection c = store.borrowStreaming();
+        try {
             Cancel cancel = new Cancel();
             ScheduledFuture<?> timer = canceller.schedule(() -> {
                 timedOut.set(true);
@@ -104,6 +105,8 @@ public final class ReadOnlySql {
             } finally {
                 timer.cancel(false);
             }
+        } finally {
+            store.giveBack(c);
         }
     }
 

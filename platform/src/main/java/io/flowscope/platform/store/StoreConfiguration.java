@@ -19,11 +19,12 @@ class StoreConfiguration {
     @Bean(destroyMethod = "close")
     DuckDbStore duckDbStore(@Value("${flowscope.data-dir:}") String dataDir,
             @Value("${flowscope.store.memory-limit:2GB}") String memoryLimit,
-            @Value("${flowscope.store.max-temp-size:8GB}") String maxTemp) throws SQLException, IOException {
+            @Value("${flowscope.store.max-temp-size:8GB}") String maxTemp,
+            @Value("${flowscope.sql.max-concurrent:2}") int sqlConcurrency) throws SQLException, IOException {
         Path dir = dataDir.isBlank() ? FlowscopeSettings.defaultDataDir() : Path.of(dataDir);
         DuckDbStore store = DuckDbStore.open(dir);
         try {
-            store.lockDown(memoryLimit, maxTemp);
+            store.lockDown(memoryLimit, maxTemp, sqlConcurrency);
         } catch (SQLException | RuntimeException e) {
             store.close();
             throw e;

@@ -276,6 +276,10 @@ class SqlEndpointHostileTest {
                 "{\"sql\": \"SELECT count(*) FROM range(100000000000)\", \"timeout_seconds\": 1}");
         assertThat(slow.status()).isEqualTo(400);
         assertThat(slow.json().get("error").asString()).contains("longer than 1 s");
+        // results stream: ten billion rows stop at the row limit at once instead of being materialised first
+        JsonNode endless = http.postJson("/api/v1/sql", "{\"sql\": \"SELECT * FROM range(10000000000)\", \"max_rows\": 10, \"timeout_seconds\": 20}").json();
+        assertThat(endless.get("truncated_by").asString()).isEqualTo("max_rows");
+        assertThat(endless.get("elapsed_ms").asLong()).isLessThan(5_000);
         JsonNode big = http.postJson("/api/v1/sql", "{\"sql\": \"SELECT repeat('x', 1000) FROM range(100000)\"}").json();
         assertThat(big.get("truncated_by").asString()).isIn("max_response_bytes", "max_rows");
         for (String[] bad : List.of(
