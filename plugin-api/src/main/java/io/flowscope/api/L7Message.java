@@ -7,44 +7,144 @@ import java.util.Objects;
  * One parsed L7 message: a request, a response or a whole session.
  *
  * <p>Parsers fill in what their protocol has and leave the rest {@code null} (or {@link #NO_STREAM} /
- * {@link #NO_STATUS_CODE}). Build with {@link #request}, {@link #response} or {@link #builder}.
- *
- * @param kind         request, response or session
- * @param protocol     the emitting protocol's {@link ProtocolDescriptor#id()}
- * @param streamId     stream or correlation id when the protocol has one (HTTP/2 stream, DNS id, Kafka
- *                     correlation id), used by the host to pair; {@link #NO_STREAM} for in-order protocols
- *                     that the host pairs first-in, first-out
- * @param startMicros  time of the message's first byte, µs since the epoch (UTC)
- * @param endMicros    time of the message's last byte, µs since the epoch (UTC)
- * @param version      protocol version as shown to users ({@code 1.1}), or null
- * @param operation    request type: HTTP method, SQL verb, command, DNS query type …
- * @param domain       request domain: HTTP host, RPC service, DNS name …
- * @param resource     request resource: HTTP target, SQL statement, key, topic …
- * @param endpoint     the resource normalised for grouping (an HTTP path without its query)
- * @param statusCode   response code (HTTP status, SQL errno, DNS rcode), or {@link #NO_STATUS_CODE}
- * @param status       outcome, for responses and sessions; {@link ResponseStatus#UNKNOWN} for requests
- * @param bytes        size of the message on the wire, head and body
- * @param traceId      trace id carried by the message (W3C traceparent, B3, Jaeger …), or null
- * @param spanId       span id carried by the message, or null
- * @param exception    error text from the response, or null
- * @param attributes   a few protocol-specific extras (kept small: the host stores them as text)
+ * {@link #NO_STATUS_CODE}). Build with {@link #request}, {@link #response} or {@link #builder}; change a
+ * copy with {@link #toBuilder()}. Fields may be added in later minor versions, each with a default, so
+ * plugins compiled against an older version keep working.
  */
-public record L7Message(MessageKind kind, String protocol, long streamId, long startMicros, long endMicros,
-                        String version, String operation, String domain, String resource, String endpoint,
-                        int statusCode, ResponseStatus status, long bytes, String traceId, String spanId,
-                        String exception, Map<String, String> attributes) {
+public final class L7Message {
 
     /** {@link #streamId()} of a message that has no stream or correlation id. */
     public static final long NO_STREAM = -1;
     /** {@link #statusCode()} of a message that carries no status code. */
     public static final int NO_STATUS_CODE = Integer.MIN_VALUE;
+    private final MessageKind kind;
+    private final String protocol;
+    private final long streamId;
+    private final long startMicros;
+    private final long endMicros;
+    private final String version;
+    private final String operation;
+    private final String domain;
+    private final String resource;
+    private final String endpoint;
+    private final int statusCode;
+    private final ResponseStatus status;
+    private final long bytes;
+    private final String traceId;
+    private final String spanId;
+    private final String exception;
+    private final Map<String, String> attributes;
+    private final boolean expectsResponse;
 
-    /** Validates required fields and copies the attributes. */
-    public L7Message {
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(protocol, "protocol");
-        Objects.requireNonNull(status, "status");
-        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    private L7Message(Builder b) {
+        this.kind = Objects.requireNonNull(b.kind, "kind");
+        this.protocol = Objects.requireNonNull(b.protocol, "protocol");
+        this.streamId = b.streamId;
+        this.startMicros = b.startMicros;
+        this.endMicros = b.endMicros;
+        this.version = b.version;
+        this.operation = b.operation;
+        this.domain = b.domain;
+        this.resource = b.resource;
+        this.endpoint = b.endpoint;
+        this.statusCode = b.statusCode;
+        this.status = Objects.requireNonNull(b.status, "status");
+        this.bytes = b.bytes;
+        this.traceId = b.traceId;
+        this.spanId = b.spanId;
+        this.exception = b.exception;
+        this.attributes = b.attributes == null ? Map.of() : Map.copyOf(b.attributes);
+        this.expectsResponse = b.expectsResponse;
+    }
+
+    /** Request, response or session. */
+    public MessageKind kind() {
+        return kind;
+    }
+
+    /** The emitting protocol's {@link ProtocolDescriptor#id()}. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** Stream or correlation id when the protocol has one (HTTP/2 stream, DNS id, Kafka correlation id), used by the host to pair; {@link #NO_STREAM} for in-order protocols that the host pairs first-in, first-out. */
+    public long streamId() {
+        return streamId;
+    }
+
+    /** Time of the message's first byte, µs since the epoch (UTC). */
+    public long startMicros() {
+        return startMicros;
+    }
+
+    /** Time of the message's last byte, µs since the epoch (UTC). */
+    public long endMicros() {
+        return endMicros;
+    }
+
+    /** Protocol version as shown to users ({@code 1.1}), or null. */
+    public String version() {
+        return version;
+    }
+
+    /** Request type: HTTP method, SQL verb, command, DNS query type …, or null. */
+    public String operation() {
+        return operation;
+    }
+
+    /** Request domain: HTTP host, RPC service, DNS name …, or null. */
+    public String domain() {
+        return domain;
+    }
+
+    /** Request resource: HTTP target, SQL statement, key, topic …, or null. */
+    public String resource() {
+        return resource;
+    }
+
+    /** The resource normalised for grouping (an HTTP path without its query), or null. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Response code (HTTP status, SQL errno, DNS rcode), or {@link #NO_STATUS_CODE}. */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /** Outcome, for responses and sessions; {@link ResponseStatus#UNKNOWN} for requests. */
+    public ResponseStatus status() {
+        return status;
+    }
+
+    /** Size of the message on the wire, head and body. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Trace id carried by the message (W3C traceparent, B3, Jaeger …), or null. */
+    public String traceId() {
+        return traceId;
+    }
+
+    /** Span id carried by the message, or null. */
+    public String spanId() {
+        return spanId;
+    }
+
+    /** Error text from the response, or null. */
+    public String exception() {
+        return exception;
+    }
+
+    /** A few protocol-specific extras (kept small: the host stores them as text). */
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    /** Whether a response will follow this request (false for Kafka acks=0 produces, pub/sub pushes, one-way RPCs): the host then records it at once instead of waiting and calling it a timeout. */
+    public boolean expectsResponse() {
+        return expectsResponse;
     }
 
     /** Whether {@link #statusCode()} holds a value. */
@@ -67,6 +167,66 @@ public record L7Message(MessageKind kind, String protocol, long streamId, long s
         return new Builder(kind, protocol);
     }
 
+    /** A builder holding every field of this message, to build a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder(kind, protocol);
+        b.streamId = streamId;
+        b.startMicros = startMicros;
+        b.endMicros = endMicros;
+        b.version = version;
+        b.operation = operation;
+        b.domain = domain;
+        b.resource = resource;
+        b.endpoint = endpoint;
+        b.statusCode = statusCode;
+        b.status = status;
+        b.bytes = bytes;
+        b.traceId = traceId;
+        b.spanId = spanId;
+        b.exception = exception;
+        b.attributes = attributes;
+        b.expectsResponse = expectsResponse;
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof L7Message m)) {
+            return false;
+        }
+        return Objects.equals(kind, m.kind)
+                && Objects.equals(protocol, m.protocol)
+                && streamId == m.streamId
+                && startMicros == m.startMicros
+                && endMicros == m.endMicros
+                && Objects.equals(version, m.version)
+                && Objects.equals(operation, m.operation)
+                && Objects.equals(domain, m.domain)
+                && Objects.equals(resource, m.resource)
+                && Objects.equals(endpoint, m.endpoint)
+                && statusCode == m.statusCode
+                && Objects.equals(status, m.status)
+                && bytes == m.bytes
+                && Objects.equals(traceId, m.traceId)
+                && Objects.equals(spanId, m.spanId)
+                && Objects.equals(exception, m.exception)
+                && Objects.equals(attributes, m.attributes)
+                && expectsResponse == m.expectsResponse;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, protocol, streamId, startMicros, endMicros, version, operation, domain, resource, endpoint, statusCode, status, bytes, traceId, spanId, exception, attributes, expectsResponse);
+    }
+
+    @Override
+    public String toString() {
+        return "L7Message[kind=" + kind + ", protocol=" + protocol + ", streamId=" + streamId + ", startMicros=" + startMicros + ", endMicros=" + endMicros + ", version=" + version + ", operation=" + operation + ", domain=" + domain + ", resource=" + resource + ", endpoint=" + endpoint + ", statusCode=" + statusCode + ", status=" + status + ", bytes=" + bytes + ", traceId=" + traceId + ", spanId=" + spanId + ", exception=" + exception + ", attributes=" + attributes + ", expectsResponse=" + expectsResponse + "]";
+    }
+
     /** Mutable builder of {@link L7Message}; not thread-safe. */
     public static final class Builder {
         private final MessageKind kind;
@@ -86,10 +246,12 @@ public record L7Message(MessageKind kind, String protocol, long streamId, long s
         private String spanId;
         private String exception;
         private Map<String, String> attributes;
+        private boolean expectsResponse;
 
         private Builder(MessageKind kind, String protocol) {
             this.kind = kind;
             this.protocol = protocol;
+            this.expectsResponse = kind == MessageKind.REQUEST;
         }
 
         /** Sets the stream or correlation id. */
@@ -116,13 +278,14 @@ public record L7Message(MessageKind kind, String protocol, long streamId, long s
         public Builder trace(String traceId, String spanId) { this.traceId = traceId; this.spanId = spanId; return this; }
         /** Sets the error text. */
         public Builder exception(String v) { exception = v; return this; }
-        /** Sets the extra attributes. */
+        /** Sets the extra attributes (replacing any set before). */
         public Builder attributes(Map<String, String> v) { attributes = v; return this; }
+        /** Marks a request that no response will follow (Kafka acks=0, a pub/sub push, a one-way call). */
+        public Builder noResponseExpected() { expectsResponse = false; return this; }
 
         /** Builds the message. */
         public L7Message build() {
-            return new L7Message(kind, protocol, streamId, startMicros, endMicros, version, operation, domain,
-                    resource, endpoint, statusCode, status, bytes, traceId, spanId, exception, attributes);
+            return new L7Message(this);
         }
     }
 }

@@ -12,7 +12,7 @@ public interface ParserContext {
     MessageSink sink();
 
     /** The connection being parsed. */
-    FlowInfo flow();
+    ConnectionInfo connection();
 
     /**
      * The most bytes the parser may keep for one message head (request line and headers, a command, a
@@ -20,5 +20,25 @@ public interface ParserContext {
      */
     default int maxMessageHeadBytes() {
         return 64 * 1024;
+    }
+
+    /**
+     * The pipeline's clock, µs since the epoch: the time of the latest packet or syscall seen (a capture
+     * file's own time when importing). Use it instead of the wall clock for timeouts.
+     */
+    default long nowMicros() {
+        return System.currentTimeMillis() * 1000;
+    }
+
+    /**
+     * Reports a problem of this connection's input that the parser handled (a message too large, an
+     * impossible length): the host counts it per plugin and kind and logs the first of each kind with the
+     * connection. Never throws.
+     *
+     * @param kind    short, stable name (lower case, used as a metric label), e.g. {@code head_too_large}
+     * @param message what happened, for people
+     */
+    default void reportProblem(String kind, String message) {
+        System.getLogger("flowscope.parser").log(System.Logger.Level.DEBUG, kind + ": " + message);
     }
 }

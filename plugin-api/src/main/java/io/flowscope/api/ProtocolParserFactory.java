@@ -15,14 +15,17 @@ public interface ProtocolParserFactory extends ExtensionPoint {
     ProtocolDescriptor descriptor();
 
     /**
-     * Decides whether a new connection speaks this protocol, from its first bytes.
+     * Decides whether a new connection speaks this protocol, from its first bytes (for UDP: its first
+     * datagram). Only protocols of the connection's transport are asked, in order of
+     * {@link ProtocolDescriptor#priority()}; the first MATCH wins, so answer MATCH only on bytes that
+     * really are this protocol.
      *
      * @param firstBytes the first bytes seen in {@code direction} (read-only; position to limit)
      * @param direction  the direction those bytes travel
-     * @param flow       the connection (ports are a hint only)
+     * @param connection the connection (ports are a hint only)
      * @return MATCH, NO_MATCH, or NEED_MORE_DATA to be asked again with more bytes
      */
-    Detection detect(ByteBuffer firstBytes, Direction direction, FlowInfo flow);
+    Detection detect(ByteBuffer firstBytes, Direction direction, ConnectionInfo connection);
 
     /** A parser for one connection that this factory matched. */
     ProtocolParser newParser(ParserContext context);

@@ -4,6 +4,6 @@ package io.flowscope.api;
 public enum Transport {
     /** A reliable byte stream per direction (TCP, or a socket seen through syscalls). */
     TCP,
-    /** Datagrams: each {@code onData} call is one whole datagram. */
+    /** Datagrams: each {@link ProtocolParser#onDatagram} call is one whole datagram. */
     UDP
 }

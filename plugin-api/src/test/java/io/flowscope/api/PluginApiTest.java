@@ -23,20 +23,31 @@ class PluginApiTest {
 
     @Test
     void descriptorsAreValidated() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new ProtocolDescriptor("Bad Id", "x", Transport.TCP, Set.of(), "1", 127, 10));
-        assertThrows(IllegalArgumentException.class,
-                () -> new ProtocolDescriptor("ok", "x", Transport.TCP, Set.of(), "1", 127, 0));
-        assertEquals(Set.of(80), new ProtocolDescriptor("ok", "x", Transport.TCP, Set.of(80), "1", 20, 10).defaultPorts());
+        assertThrows(IllegalArgumentException.class, () -> ProtocolDescriptor.builder("Bad Id").build());
+        assertThrows(IllegalArgumentException.class, () -> ProtocolDescriptor.builder("ok").maxStateBytes(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ProtocolDescriptor.builder("ok").l7ProtocolId(256).build());
+        ProtocolDescriptor d = ProtocolDescriptor.builder("ok").defaultPorts(Set.of(80)).l7ProtocolId(20).build();
+        assertEquals(Set.of(80), d.defaultPorts());
+        assertEquals("ok", d.displayName());
+        assertEquals(Transport.TCP, d.transport());
+        assertEquals(0, d.priority());
+        assertEquals(ProtocolDescriptor.DEFAULT_MAX_STATE_BYTES, d.maxStateBytes());
     }
 
     @Test
     void messagesHaveStableSignatures() {
-        L7Message req = L7Message.request("p").operation("GET").resource("/a").bytes(10).build();
+        L7Message req = L7Message.request("p").operation("GET").resource("/a").bytes(10).time(1000, 1500).build();
         L7Message resp = L7Message.response("p").streamId(3).statusCode(404).status(ResponseStatus.CLIENT_ERROR)
-                .bytes(20).attributes(Map.of("k", "v")).build();
-        assertEquals("REQUEST GET /a UNKNOWN bytes=10", MessageSignature.of(req));
-        assertEquals("RESPONSE stream=3 404 CLIENT_ERROR bytes=20", MessageSignature.of(resp));
+                .bytes(20).attributes(Map.of("k", "v", "a", "b c")).version("1.1").domain("h").endpoint("/e")
+                .trace("t1", "s1").exception("Not Found").time(2000, 2000).build();
+        assertEquals("REQUEST GET /a UNKNOWN bytes=10 t=+0..+500", MessageSignature.of(req, 1000));
+        assertEquals("RESPONSE stream=3 404 CLIENT_ERROR bytes=20 version=1.1 domain=h endpoint=/e trace=t1 span=s1 "
+                + "exception=Not\\sFound attrs={a=b c, k=v} t=+1000..+1000", MessageSignature.of(resp, 1000));
+        assertEquals("REQUEST GET /a UNKNOWN bytes=10 noresponse t=+0..+500",
+                MessageSignature.of(req.toBuilder().noResponseExpected().build(), 1000));
+        assertEquals(req, req.toBuilder().build());
+        assertEquals(true, req.expectsResponse());
+        assertEquals(false, resp.expectsResponse());
         assertEquals(false, req.hasStatusCode());
         assertEquals(2, MessageKind.SESSION.code());
         assertEquals(6, ResponseStatus.PARSE_FAILED.code());
@@ -52,13 +63,13 @@ class PluginApiTest {
                 < HTTP/1.1 204 No Content\\r\\n\\r\\n
                 ---
                 < \\x00\\xff\\\\
-                = REQUEST GET / UNKNOWN bytes=18
+                = REQUEST GET / UNKNOWN bytes=18 t=+0..+0
                 """);
         RecordedSession s = RecordedSession.load(f);
         assertEquals(3, s.segments().size());
         assertEquals(Direction.CLIENT_TO_SERVER, s.segments().get(0).direction());
         assertEquals("GET / HTTP/1.1\r\n\r\n", new String(s.segments().get(0).bytes(), StandardCharsets.US_ASCII));
         assertArrayEquals(new byte[] {0, (byte) 0xff, '\\'}, s.segments().get(2).bytes());
-        assertEquals(java.util.List.of("REQUEST GET / UNKNOWN bytes=18"), s.expected());
+        assertEquals(java.util.List.of("REQUEST GET / UNKNOWN bytes=18 t=+0..+0"), s.expected());
     }
 }

@@ -1,7 +1,7 @@
 package io.flowscope.bench;
 
 import io.flowscope.api.Direction;
-import io.flowscope.api.FlowInfo;
+import io.flowscope.api.ConnectionInfo;
 import io.flowscope.api.MessageSink;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParser;
@@ -53,8 +53,8 @@ public class Http1ParserBenchmark {
         response = ByteBuffer.wrap(("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Wed, 25 Nov 2026 13:40:55 GMT\r\n"
                 + "Content-Type: text/html\r\nContent-Length: 612\r\nConnection: keep-alive\r\n\r\n" + "x".repeat(612))
                 .getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
-        FlowInfo flow = new FlowInfo(Transport.TCP, InetAddress.getByName("10.0.0.1"), 40000,
-                InetAddress.getByName("10.0.0.2"), 8080);
+        ConnectionInfo connection = ConnectionInfo.builder(Transport.TCP).client(InetAddress.getByName("10.0.0.1"), 40000)
+                .server(InetAddress.getByName("10.0.0.2"), 8080).build();
         MessageSink sink = m -> sinkHole.consume(m);
         parser = new Http1ParserFactory().newParser(new ParserContext() {
             @Override
@@ -63,8 +63,8 @@ public class Http1ParserBenchmark {
             }
 
             @Override
-            public FlowInfo flow() {
-                return flow;
+            public ConnectionInfo connection() {
+                return connection;
             }
         });
     }

@@ -2,7 +2,7 @@ package com.example.kvline;
 
 import io.flowscope.api.Detection;
 import io.flowscope.api.Direction;
-import io.flowscope.api.FlowInfo;
+import io.flowscope.api.ConnectionInfo;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolDescriptor;
 import io.flowscope.api.ProtocolParser;
@@ -25,11 +25,12 @@ public final class KvLineParserFactory implements ProtocolParserFactory {
 
     @Override
     public ProtocolDescriptor descriptor() {
-        return new ProtocolDescriptor(ID, "kvline", Transport.TCP, Set.of(7070), "1.0.0", 127, 2 * KvLineParser.MAX_LINE);
+        return ProtocolDescriptor.builder(ID).displayName("kvline").transport(Transport.TCP).defaultPorts(Set.of(7070))
+                .version("1.0.0").maxStateBytes(2 * KvLineParser.MAX_LINE + 1024).build(); // two lines and the parser itself
     }
 
     @Override
-    public Detection detect(ByteBuffer first, Direction direction, FlowInfo flow) {
+    public Detection detect(ByteBuffer first, Direction direction, ConnectionInfo connection) {
         if (direction != Direction.CLIENT_TO_SERVER) {
             return Detection.NO_MATCH;
         }

@@ -103,12 +103,7 @@ public final class FlowGenerator {
         if (tcp) {
             tcp(f, m, side, ts);
         } else if (m.payloadWireLen > 0) {
-            if (m.payloadLen > 0) {
-                listener.payload(f, side, m.buffer, m.payloadOffset, m.payloadLen, ts);
-            }
-            if (m.payloadWireLen > m.payloadLen) {
-                listener.gap(f, side, m.payloadWireLen - m.payloadLen);
-            }
+            listener.datagram(f, side, m.buffer, m.payloadOffset, m.payloadLen, m.payloadWireLen, ts);
         }
     }
 

@@ -26,15 +26,27 @@ public final class L7Pipeline implements FlowListener {
 
     @Override
     public void payload(Flow flow, int side, ByteBuffer buffer, int offset, int length, long tsMicros) {
+        L7Session s = session(flow);
+        if (s != null) {
+            s.data(side, views.view(buffer, offset, length), tsMicros);
+        }
+    }
+
+    private L7Session session(Flow flow) {
         L7Session s = (L7Session) flow.attachment;
-        if (s == null) {
-            if (protocols.isEmpty()) {
-                return;
-            }
+        if (s == null && !protocols.isEmpty()) {
             s = new L7Session(flow, protocols, sink, counters);
             flow.attachment = s;
         }
-        s.data(side, views.view(buffer, offset, length), tsMicros);
+        return s;
+    }
+
+    @Override
+    public void datagram(Flow flow, int side, ByteBuffer buffer, int offset, int length, int wireLength, long tsMicros) {
+        L7Session s = session(flow);
+        if (s != null && length > 0) {
+            s.datagram(side, views.view(buffer, offset, length), tsMicros, wireLength > length);
+        }
     }
 
     @Override

@@ -2,11 +2,12 @@ package io.flowscope.platform.l7;
 
 import io.flowscope.api.Detection;
 import io.flowscope.api.Direction;
-import io.flowscope.api.FlowInfo;
+import io.flowscope.api.ConnectionInfo;
 import io.flowscope.api.L7Message;
 import io.flowscope.api.MessageSink;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.SignalSource;
 import io.flowscope.api.Transport;
 import io.flowscope.platform.flow.Flow;
 import io.flowscope.platform.metrics.PipelineCounters;
@@ -19,10 +20,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The L7 side of one flow. First it detects: the first bytes of each direction are shown to every
- * enabled protocol (those whose default ports match the flow first) until one says MATCH; then it
- * replays what was held to that protocol's new parser and feeds it from there on. Parser output goes
- * to a {@link Pairer}. Any exception from plugin code disables the plugin and ends L7 for the flow.
+ * The L7 side of one flow. First it detects: the first bytes of each direction are shown to the enabled
+ * protocols of the flow's transport, highest {@code priority} first, then those whose default ports match
+ * the flow, then by plugin id, until one says MATCH (another MATCH on the same bytes is counted as
+ * ambiguous); then it replays what was held to that protocol's new parser and feeds it from there on:
+ * ordered bytes for TCP, whole datagrams for UDP. Parser output goes to a {@link Pairer}. Any exception
+ * from plugin code disables the plugin and ends L7 for the flow.
  */
 final class L7Session implements MessageSink {
 
@@ -50,7 +53,11 @@ final class L7Session implements MessageSink {
     private ProtocolHandle protocol;
     private ProtocolParser parser;
     private Pairer pairer;
-    private FlowInfo flowInfo;
+    /** Whether the datagram being delivered was cut (UDP). */
+    private boolean truncatedDatagram;
+    private ConnectionInfo connection;
+    /** The latest capture time this session saw: the parsers' clock. */
+    private long now;
     /** A failure of the host's own code (pairing, the store) met while the parser was emitting. */
     private RuntimeException hostFailure;
 
@@ -58,27 +65,37 @@ final class L7Session implements MessageSink {
         this.flow = flow;
         this.sink = sink;
         this.counters = counters;
-        List<ProtocolHandle> byHint = new ArrayList<>(all.size());
+        Transport transport = flow.isTcp() ? Transport.TCP : Transport.UDP;
+        List<ProtocolHandle> ordered = new ArrayList<>(all.size());
         for (ProtocolHandle h : all) {
-            if (h.enabled() && h.descriptor().defaultPorts().contains(flow.port1)) {
-                byHint.add(h);
+            if (h.enabled() && h.descriptor().transport() == transport) {
+                ordered.add(h);
             }
         }
-        for (ProtocolHandle h : all) {
-            if (h.enabled() && !byHint.contains(h)) {
-                byHint.add(h);
-            }
-        }
-        this.candidates = byHint;
-        this.refused = new int[byHint.size()];
+        ordered.sort(java.util.Comparator.comparingInt((ProtocolHandle h) -> -h.descriptor().priority())
+                .thenComparing(h -> h.descriptor().defaultPorts().contains(flow.port1) ? 0 : 1)
+                .thenComparing(ProtocolHandle::pluginId));
+        this.candidates = ordered;
+        this.refused = new int[ordered.size()];
     }
 
     void data(int side, ByteBuffer data, long ts) {
+        now = Math.max(now, ts);
         switch (state) {
             case DETECTING -> detect(side, data, ts);
             case PARSING -> feed(side, data, ts);
             case NONE -> {
             }
+        }
+    }
+
+    /** One whole UDP datagram; {@code truncated} when its end was not captured. */
+    void datagram(int side, ByteBuffer data, long ts, boolean truncated) {
+        truncatedDatagram = truncated;
+        try {
+            data(side, data, ts);
+        } finally {
+            truncatedDatagram = false;
         }
     }
 
@@ -164,12 +181,13 @@ final class L7Session implements MessageSink {
             }
             Detection d;
             try {
-                d = h.factory().detect(first.duplicate(), dir, flowInfo());
+                d = h.factory().detect(first.duplicate(), dir, connection());
             } catch (Throwable t) {
                 h.fail("detect", t);
                 continue;
             }
             if (d == Detection.MATCH) {
+                countAmbiguity(i, first, dir);
                 start(h);
                 return;
             }
@@ -182,6 +200,24 @@ final class L7Session implements MessageSink {
             held = null;
             firstBytes[0] = null;
             firstBytes[1] = null;
+        }
+    }
+
+    /** Another protocol that also says MATCH on these bytes makes the detection ambiguous: counted. */
+    private void countAmbiguity(int winner, ByteBuffer first, Direction dir) {
+        for (int j = winner + 1; j < candidates.size(); j++) {
+            ProtocolHandle other = candidates.get(j);
+            if (!other.enabled()) {
+                continue;
+            }
+            try {
+                if (other.factory().detect(first.duplicate(), dir, connection()) == Detection.MATCH) {
+                    counters.error("l7_ambiguous_detection");
+                    return;
+                }
+            } catch (Throwable t) {
+                other.fail("detect", t);
+            }
         }
     }
 
@@ -225,9 +261,13 @@ final class L7Session implements MessageSink {
             return;
         }
         try {
-            parser.onData(direction(side), data, ts);
+            if (flow.isTcp()) {
+                parser.onData(direction(side), data, ts);
+            } else {
+                parser.onDatagram(direction(side), data, ts, truncatedDatagram);
+            }
         } catch (Throwable t) {
-            failed("onData", t);
+            failed(flow.isTcp() ? "onData" : "onDatagram", t);
         }
         rethrowHostFailure();
     }
@@ -242,13 +282,14 @@ final class L7Session implements MessageSink {
         return side == 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
     }
 
-    private FlowInfo flowInfo() {
-        if (flowInfo == null) {
-            flowInfo = new FlowInfo(flow.isTcp() ? Transport.TCP : Transport.UDP,
-                    address(flow.ipv4, flow.ip0Hi, flow.ip0Lo), flow.port0,
-                    address(flow.ipv4, flow.ip1Hi, flow.ip1Lo), flow.port1);
+    private ConnectionInfo connection() {
+        if (connection == null) {
+            connection = ConnectionInfo.builder(flow.isTcp() ? Transport.TCP : Transport.UDP)
+                    .client(address(flow.ipv4, flow.ip0Hi, flow.ip0Lo), flow.port0)
+                    .server(address(flow.ipv4, flow.ip1Hi, flow.ip1Lo), flow.port1)
+                    .signalSource(SignalSource.PACKET).interfaceId(flow.interfaceId).build();
         }
-        return flowInfo;
+        return connection;
     }
 
     static InetAddress address(boolean ipv4, long hi, long lo) {
@@ -275,8 +316,19 @@ final class L7Session implements MessageSink {
         }
 
         @Override
-        public FlowInfo flow() {
-            return flowInfo();
+        public ConnectionInfo connection() {
+            return L7Session.this.connection();
+        }
+
+        @Override
+        public long nowMicros() {
+            return now;
+        }
+
+        @Override
+        public void reportProblem(String kind, String message) {
+            protocol.problem(kind, message, L7Session.this.connection());
+            counters.error(protocol.descriptor().id() + "_" + kind);
         }
     }
 

@@ -6,7 +6,7 @@ import io.flowscope.api.ResponseStatus;
 import io.flowscope.platform.flow.Flow;
 import io.flowscope.platform.metrics.PipelineCounters;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -59,9 +59,15 @@ final class Pairer {
     }
 
     private void request(L7Message m) {
+        if (!m.expectsResponse()) {
+            // one-way (Kafka acks=0, a pub/sub push): complete as it is, never waiting to become a timeout
+            record(MessageKind.REQUEST, m, null, m.status() == ResponseStatus.UNKNOWN ? ResponseStatus.OK : m.status());
+            return;
+        }
         if (m.streamId() != L7Message.NO_STREAM) {
             if (byStream == null) {
-                byStream = new HashMap<>();
+                // insertion order: the first entry is the oldest request, the one to evict
+                byStream = new LinkedHashMap<>();
             }
             if (byStream.size() >= MAX_PENDING) {
                 Iterator<L7Message> it = byStream.values().iterator();

@@ -28,6 +28,26 @@ public final class ProtocolHandle {
         this.failures = failures;
     }
 
+    /** Problems the plugin's parsers reported, by kind (the first of each is logged). */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> problems =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A problem of a connection's input that a parser handled: counted by kind, the first of each logged. */
+    void problem(String kind, String message, Object connection) {
+        String k = kind == null || kind.isBlank() ? "unnamed" : kind;
+        if (problems.computeIfAbsent(k, x -> new java.util.concurrent.atomic.AtomicLong()).getAndIncrement() == 0) {
+            org.slf4j.LoggerFactory.getLogger(ProtocolHandle.class).info("{}: {} on {}: {} (further ones are counted)",
+                    pluginId, k, connection, message);
+        }
+    }
+
+    /** Reported problems by kind. */
+    public java.util.Map<String, Long> problems() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        problems.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
     public String pluginId() {
         return pluginId;
     }

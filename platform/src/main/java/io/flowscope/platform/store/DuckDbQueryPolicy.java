@@ -34,6 +34,8 @@ final class DuckDbQueryPolicy {
     static final double FIXED = 16;
 
     private static final double INF = Double.POSITIVE_INFINITY;
+    /** Deepest nesting of expressions and subqueries checked (DuckDB allows 1000; queries people write stay far below). */
+    static final int MAX_DEPTH = 250;
 
     /** Table functions a query may read from: row generators and the catalog, nothing that touches files. */
     private static final Set<String> TABLE_FUNCTIONS = Set.of(
@@ -377,11 +379,24 @@ final class DuckDbQueryPolicy {
             }
         }
 
+        int depth;
+
         /** An expression: returns the bound of one of its values and adds a vector of them to the total. */
         double expr(JsonNode e) {
             if (e == null || e.isNull()) {
                 return 0;
             }
+            if (++depth > MAX_DEPTH) {
+                throw refused("the query nests expressions more than " + MAX_DEPTH + " deep");
+            }
+            try {
+                return exprAtDepth(e);
+            } finally {
+                depth--;
+            }
+        }
+
+        private double exprAtDepth(JsonNode e) {
             String cls = text(e, "class");
             double v;
             switch (cls) {

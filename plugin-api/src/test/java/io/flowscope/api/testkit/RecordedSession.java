@@ -21,7 +21,8 @@ import java.util.List;
  * &gt; Host: a\r\n\r\n               consecutive lines of one direction form one segment
  * &lt; HTTP/1.1 204 No Content\r\n\r\n
  * ---                              ends the current segment (two segments in a row, same direction)
- * = REQUEST GET / bytes=27         an expected message signature, in emission order
+ * = REQUEST GET / UNKNOWN bytes=27 version=1.1 t=+0..+0    an expected message (every field, see
+ *                                  {@link MessageSignature}), in emission order
  * </pre>
  */
 public final class RecordedSession {
@@ -33,11 +34,39 @@ public final class RecordedSession {
     private final String name;
     private final List<Segment> segments;
     private final List<String> expected;
+    private final Path source;
 
-    private RecordedSession(String name, List<Segment> segments, List<String> expected) {
+    private RecordedSession(String name, List<Segment> segments, List<String> expected, Path source) {
         this.name = name;
         this.segments = List.copyOf(segments);
         this.expected = List.copyOf(expected);
+        this.source = source;
+    }
+
+    /** The file the session was read from, or null for a session written in code. */
+    public Path source() {
+        return source;
+    }
+
+    /** Rewrites the expected messages ({@code = …} lines) of the file this session was read from. */
+    void rewriteExpected(List<String> signatures) {
+        try {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
+                if (!line.startsWith("= ")) {
+                    kept.add(line);
+                }
+            }
+            while (!kept.isEmpty() && kept.get(kept.size() - 1).isBlank()) {
+                kept.remove(kept.size() - 1);
+            }
+            for (String sig : signatures) {
+                kept.add("= " + sig);
+            }
+            Files.write(source, kept, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The session's name, shown in test reports. */
@@ -68,6 +97,7 @@ public final class RecordedSession {
     /** Reads a session from a text file in the format above; the name is the file name. */
     public static RecordedSession load(Path file) {
         Builder b = named(file.getFileName().toString());
+        b.source = file;
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -134,6 +164,7 @@ public final class RecordedSession {
         private final String name;
         private final List<Segment> segments = new ArrayList<>();
         private final List<String> expected = new ArrayList<>();
+        private Path source;
 
         private Builder(String name) {
             this.name = name;
@@ -163,7 +194,7 @@ public final class RecordedSession {
 
         /** The session. */
         public RecordedSession build() {
-            return new RecordedSession(name, segments, expected);
+            return new RecordedSession(name, segments, expected, source);
         }
     }
 }

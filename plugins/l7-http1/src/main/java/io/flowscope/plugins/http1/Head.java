@@ -51,13 +51,14 @@ final class Head {
     }
 
     L7Message.Builder toRequest() {
-        L7Message.Builder b = L7Message.request(Http1ParserFactory.PROTOCOL)
+        return L7Message.request(Http1ParserFactory.PROTOCOL)
                 .version(version).operation(method).resource(target).endpoint(endpoint(target)).domain(host)
-                .trace(traceId, spanId);
-        if (userAgent != null) {
-            b.attributes(Map.of("user_agent", userAgent));
-        }
-        return b;
+                .trace(traceId, spanId).attributes(attributes());
+    }
+
+    /** The few extras a message carries as attributes (the user agent of a request). */
+    Map<String, String> attributes() {
+        return userAgent != null ? Map.of("user_agent", userAgent) : Map.of();
     }
 
     L7Message.Builder toResponse() {

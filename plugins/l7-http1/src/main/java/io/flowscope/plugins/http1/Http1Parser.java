@@ -26,6 +26,7 @@ final class Http1Parser implements ProtocolParser {
     private final ParserContext context;
     private final int maxHead;
     private final ArrayDeque<String> pendingMethods = new ArrayDeque<>();
+    private boolean methodsReliable = true;
     private final MessageHalf requests;
     private final MessageHalf responses;
 
@@ -78,10 +79,29 @@ final class Http1Parser implements ProtocolParser {
         pendingMethods.addLast(method);
     }
 
-    /** The method of the request a final response answers; GET when the request was not seen. */
+    /**
+     * The method of the request a final response answers, or null when it is not known: the request was
+     * not seen, or requests were lost and the queue may be off by some (it is trusted again once drained).
+     */
     String takeRequestMethod() {
         String m = pendingMethods.pollFirst();
-        return m == null ? "GET" : m;
+        if (!methodsReliable) {
+            if (pendingMethods.isEmpty()) {
+                methodsReliable = true;
+            }
+            return null;
+        }
+        return m;
+    }
+
+    /** Some requests were lost to a gap: which response answers which request is no longer known. */
+    void requestsLost() {
+        methodsReliable = false;
+    }
+
+    /** A request is being emitted: a response still deciding whether it has a body is emitted first. */
+    void requestEmitting() {
+        responses.emitEarlyIfPeeking();
     }
 
     /** A final response completed: a request still receiving its body is emitted now, before it. */

@@ -2,7 +2,7 @@ package io.flowscope.plugins.http1;
 
 import io.flowscope.api.Detection;
 import io.flowscope.api.Direction;
-import io.flowscope.api.FlowInfo;
+import io.flowscope.api.ConnectionInfo;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolDescriptor;
 import io.flowscope.api.ProtocolParser;
@@ -19,8 +19,9 @@ public final class Http1ParserFactory implements ProtocolParserFactory {
     /** Protocol id used in summaries and the API. */
     public static final String PROTOCOL = "http1";
 
-    static final ProtocolDescriptor DESCRIPTOR = new ProtocolDescriptor(PROTOCOL, "HTTP/1.x", Transport.TCP,
-            Set.of(80, 8080, 8000, 8888), "1.0.0", 20, Http1Parser.MAX_STATE_BYTES);
+    static final ProtocolDescriptor DESCRIPTOR = ProtocolDescriptor.builder(PROTOCOL).displayName("HTTP/1.x")
+            .transport(Transport.TCP).defaultPorts(Set.of(80, 8080, 8000, 8888)).version("1.0.0").l7ProtocolId(20)
+            .maxStateBytes(Http1Parser.MAX_STATE_BYTES).build();
 
     @Override
     public ProtocolDescriptor descriptor() {
@@ -28,7 +29,7 @@ public final class Http1ParserFactory implements ProtocolParserFactory {
     }
 
     @Override
-    public Detection detect(ByteBuffer firstBytes, Direction direction, FlowInfo flow) {
+    public Detection detect(ByteBuffer firstBytes, Direction direction, ConnectionInfo connection) {
         byte[] head = new byte[Math.min(16, firstBytes.remaining())];
         firstBytes.get(firstBytes.position(), head);
         return direction == Direction.CLIENT_TO_SERVER

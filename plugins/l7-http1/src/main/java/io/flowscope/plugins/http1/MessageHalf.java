@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 /** One direction of an HTTP/1 connection: heads, bodies and resynchronisation after garbage or gaps. */
 final class MessageHalf {
 
-    private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILER, UNTIL_CLOSE, RESYNC, STOPPED }
+    private enum State { HEAD, PEEK, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILER, UNTIL_CLOSE, RESYNC, STOPPED }
+
+    /** How a response starts: seen where a body would start, it shows the response before had none (HEAD). */
+    private static final byte[] STATUS_START = {'H', 'T', 'T', 'P', '/'};
 
     private static final int INITIAL_BUFFER = 512;
 
@@ -28,6 +31,8 @@ final class MessageHalf {
     private long lastTs;
     private long bytes;
     private long remaining;
+    /** In PEEK: the state the body would be read in. */
+    private State afterPeek;
     private boolean emitted;
     private boolean lossy;
 
@@ -46,11 +51,18 @@ final class MessageHalf {
     }
 
     void feed(ByteBuffer data, long ts) {
-        int p = data.position();
-        int limit = data.limit();
+        if (state == State.RESYNC && len == 0) {
+            // a new chunk (packet, read) after lost bytes often starts a message: look for one right here
+            atLineStart = true;
+        }
+        process(data, data.position(), data.limit(), ts);
+    }
+
+    private void process(ByteBuffer data, int p, int limit, long ts) {
         while (p < limit && state != State.STOPPED) {
             p = switch (state) {
                 case HEAD -> head(data, p, limit, ts);
+                case PEEK -> peek(data, p, limit, ts);
                 case BODY -> skipBody(p, limit, ts, State.BODY);
                 case CHUNK_SIZE -> chunkSize(data, p, limit, ts);
                 case CHUNK_DATA -> skipBody(p, limit, ts, State.CHUNK_DATA);
@@ -93,8 +105,42 @@ final class MessageHalf {
         }
     }
 
+    /**
+     * Where the body of a response to an unknown request would start: bytes that begin a status line mean
+     * there is no body (the request was a HEAD); anything else is the body.
+     */
+    private int peek(ByteBuffer d, int p, int limit, long ts) {
+        while (p < limit) {
+            byte b = d.get(p);
+            if (b == STATUS_START[len]) {
+                buf[len++] = b;
+                p++;
+                if (len == STATUS_START.length) {
+                    len = 0;
+                    complete();
+                    startMessage(ts);
+                    System.arraycopy(STATUS_START, 0, buf, 0, STATUS_START.length);
+                    len = STATUS_START.length;
+                    bytes = len;
+                    return p;
+                }
+                continue;
+            }
+            byte[] seen = java.util.Arrays.copyOf(buf, len);
+            len = 0;
+            state = afterPeek;
+            process(ByteBuffer.wrap(seen), 0, seen.length, ts);
+            return p;
+        }
+        return p;
+    }
+
     void close() {
         switch (state) {
+            case PEEK -> {
+                len = 0;
+                complete();
+            }
             case BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILER, UNTIL_CLOSE -> {
                 if (head != null) {
                     lossy |= state != State.UNTIL_CLOSE;
@@ -106,6 +152,17 @@ final class MessageHalf {
         }
         reset();
         state = State.STOPPED;
+    }
+
+    /**
+     * A response to an unknown request waits to see whether a body follows; a new request must not be
+     * emitted before it, or first-in, first-out pairing would give it this response.
+     */
+    void emitEarlyIfPeeking() {
+        if (state == State.PEEK && head != null && !emitted) {
+            emit();
+            emitted = true;
+        }
     }
 
     void emitEarlyIfMidBody() {
@@ -130,8 +187,13 @@ final class MessageHalf {
             bytes++;
             lastTs = ts;
             if (!append(b, conn.maxHead())) {
-                // a head over the limit: give up on this message and look for the next one
-                resyncFromHere(b);
+                // a head over the limit: reported (a message and a problem), then the next one is looked for
+                conn.context().reportProblem("head_too_large", (isRequest ? "request" : "response")
+                        + " head larger than " + conn.maxHead() + " bytes");
+                len = 0;
+                shrinkBuffer();
+                failMessage("head larger than " + conn.maxHead() + " bytes");
+                atLineStart = b == '\n';
                 return p;
             }
             if (!startChecked) {
@@ -322,21 +384,32 @@ final class MessageHalf {
         head.requestMethod = conn.takeRequestMethod();
         boolean noBody = code == 204 || code == 304 || code == 101 || "HEAD".equals(head.requestMethod)
                 || ("CONNECT".equals(head.requestMethod) && code >= 200 && code < 300);
+        State body;
         if (noBody) {
             complete();
+            return;
         } else if (head.chunked) {
-            state = State.CHUNK_SIZE;
+            body = State.CHUNK_SIZE;
         } else if (head.contentLength >= 0) {
             remaining = head.contentLength;
             if (remaining == 0) {
                 complete();
-            } else {
-                state = State.BODY;
+                return;
             }
+            body = State.BODY;
         } else if (head.contentLength == Head.BAD_LENGTH) {
             failMessage("bad Content-Length");
+            return;
         } else {
-            state = State.UNTIL_CLOSE;
+            body = State.UNTIL_CLOSE;
+        }
+        if (head.requestMethod == null) {
+            // the request was not seen: it may have been a HEAD, whose response announces a body it does not send
+            afterPeek = body;
+            len = 0;
+            state = State.PEEK;
+        } else {
+            state = body;
         }
     }
 
@@ -358,10 +431,15 @@ final class MessageHalf {
     }
 
     private void emit() {
+        if (isRequest) {
+            conn.requestEmitting();
+        }
         L7Message.Builder m = isRequest ? head.toRequest() : head.toResponse();
         m.time(startTs, lastTs).bytes(bytes);
         if (lossy) {
-            m.attributes(java.util.Map.of("capture", "incomplete"));
+            java.util.Map<String, String> attributes = new java.util.TreeMap<>(isRequest ? head.attributes() : java.util.Map.of());
+            attributes.put("capture", "incomplete");
+            m.attributes(attributes);
         }
         conn.context().sink().emit(m.build());
     }
@@ -398,6 +476,9 @@ final class MessageHalf {
         if (head != null && state != State.HEAD) {
             lossy = true;
             complete();
+        }
+        if (isRequest) {
+            conn.requestsLost();
         }
         head = null;
         len = 0;

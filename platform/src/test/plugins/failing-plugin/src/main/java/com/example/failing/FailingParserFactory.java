@@ -2,7 +2,7 @@ package com.example.failing;
 
 import io.flowscope.api.Detection;
 import io.flowscope.api.Direction;
-import io.flowscope.api.FlowInfo;
+import io.flowscope.api.ConnectionInfo;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolDescriptor;
 import io.flowscope.api.ProtocolParser;
@@ -18,11 +18,12 @@ public final class FailingParserFactory implements ProtocolParserFactory {
 
     @Override
     public ProtocolDescriptor descriptor() {
-        return new ProtocolDescriptor("always-fails", "Always fails", Transport.TCP, Set.of(80), "0.0.1", 127, 1024);
+        return ProtocolDescriptor.builder("always-fails").displayName("Always fails").transport(Transport.TCP)
+                .defaultPorts(Set.of(80)).version("0.0.1").maxStateBytes(1024).build();
     }
 
     @Override
-    public Detection detect(ByteBuffer first, Direction direction, FlowInfo flow) {
+    public Detection detect(ByteBuffer first, Direction direction, ConnectionInfo connection) {
         throw new IllegalStateException("detect is broken on purpose");
     }
 
