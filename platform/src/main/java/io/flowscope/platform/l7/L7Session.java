@@ -183,7 +183,7 @@ final class L7Session implements MessageSink {
             try {
                 d = h.factory().detect(first.duplicate(), dir, connection());
             } catch (Throwable t) {
-                h.fail("detect", t);
+                h.failed("detect", t, connection());
                 continue;
             }
             if (d == Detection.MATCH) {
@@ -216,7 +216,7 @@ final class L7Session implements MessageSink {
                     return;
                 }
             } catch (Throwable t) {
-                other.fail("detect", t);
+                other.failed("detect", t, connection());
             }
         }
     }
@@ -238,6 +238,7 @@ final class L7Session implements MessageSink {
     private void start(ProtocolHandle h) {
         protocol = h;
         pairer = new Pairer(flow, h.descriptor().l7ProtocolId(), h.descriptor().id(), sink, counters);
+        h.sessionStarted();
         try {
             parser = h.factory().newParser(new Context());
         } catch (Throwable t) {
@@ -272,10 +273,11 @@ final class L7Session implements MessageSink {
         rethrowHostFailure();
     }
 
+    /** The plugin's code threw: this connection's L7 session ends; the plugin is told (and maybe disabled). */
     private void failed(String during, Throwable t) {
-        protocol.fail(during, t);
         state = State.NONE;
         parser = null;
+        protocol.failed(during, t, connection());
     }
 
     private static Direction direction(int side) {

@@ -3,6 +3,7 @@ package io.flowscope.platform.plugins;
 import io.flowscope.api.ProbeFactory;
 import io.flowscope.api.ProtocolDescriptor;
 import io.flowscope.api.ProtocolParserFactory;
+import io.flowscope.platform.l7.FailurePolicy;
 import io.flowscope.platform.l7.ProtocolHandle;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +43,10 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
         final String source;
         final List<String> protocols = new ArrayList<>();
         final List<String> probes = new ArrayList<>();
+        /** STARTED or FAILED (did not load); DISABLED is read from the handles, which come back by themselves. */
         volatile String state = "STARTED";
         volatile String lastError;
+        final List<ProtocolHandle> handles = new ArrayList<>();
 
         Entry(String id, String version, String source) {
             this.id = id;
@@ -54,20 +57,50 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
         PluginStatus status() {
             String kind = !protocols.isEmpty() && !probes.isEmpty() ? "protocol+probe"
                     : !protocols.isEmpty() ? "protocol" : !probes.isEmpty() ? "probe" : "unknown";
-            return new PluginStatus(id, version, kind, state, lastError, source, List.copyOf(protocols), List.copyOf(probes));
+            String now = "STARTED".equals(state) && handles.stream().anyMatch(h -> !h.enabled()) ? "DISABLED" : state;
+            long failures = handles.stream().mapToLong(ProtocolHandle::failureCount).sum();
+            return new PluginStatus(id, version, kind, now, lastError, failures, source, List.copyOf(protocols),
+                    List.copyOf(probes));
         }
     }
 
-    private PluginHost(Path dir) {
+    private final FailurePolicy policy;
+
+    private PluginHost(Path dir, FailurePolicy policy) {
         this.dir = dir;
+        this.policy = policy;
         this.manager = new FlowscopePluginManager(dir);
     }
 
     /** Loads and starts every plugin jar in {@code dir} (a missing directory means no plugins). */
     public static PluginHost start(Path dir) {
-        PluginHost host = new PluginHost(dir);
+        return start(dir, FailurePolicy.DEFAULT);
+    }
+
+    /** The same, with the policy that disables a plugin whose code throws too often. */
+    public static PluginHost start(Path dir, FailurePolicy policy) {
+        PluginHost host = new PluginHost(dir, policy);
         host.loadAll();
         return host;
+    }
+
+    /**
+     * Turns a disabled plugin's protocols on again now.
+     *
+     * @return its status, or null when no such plugin was found
+     * @throws IllegalStateException when the plugin did not load (nothing to enable)
+     */
+    public PluginStatus enable(String pluginId) {
+        Entry e = entries.get(pluginId);
+        if (e == null) {
+            return null;
+        }
+        if ("FAILED".equals(e.state)) {
+            throw new IllegalStateException("plugin " + pluginId + " did not load (" + e.lastError + "); there is nothing to enable");
+        }
+        e.handles.forEach(ProtocolHandle::enable);
+        log.info("plugin {} enabled again", pluginId);
+        return e.status();
     }
 
     /** The directory plugins are loaded from. */
@@ -100,14 +133,21 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
     }
 
     @Override
-    public void pluginFailed(String pluginId, String during, Throwable error) {
+    public void pluginFailed(String pluginId, String during, Throwable error, Object connection, boolean disabled) {
         Entry e = entries.get(pluginId);
-        String message = describe(error) + " (in " + during + ")";
+        String message = describe(error) + " (in " + during + ", on " + connection + ")";
+        boolean first = e == null || e.lastError == null;
         if (e != null) {
-            e.state = "DISABLED";
             e.lastError = message;
         }
-        log.error("plugin {} disabled: {}", pluginId, message, error);
+        if (disabled) {
+            log.error("plugin {} disabled for {} s: its code failed too often (policy {}); last: {}", pluginId,
+                    policy.coolDown().toSeconds(), policy, message, error);
+        } else if (first) {
+            log.error("plugin {} failed; that connection's L7 session ended, the plugin carries on: {}", pluginId, message, error);
+        } else {
+            log.debug("plugin {} failed: {}", pluginId, message);
+        }
     }
 
     private void loadAll() {
@@ -162,7 +202,9 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
                         throw new IllegalStateException("protocol id '" + d.id() + "' is already provided by plugin " + other.pluginId());
                     }
                 }
-                protocols.add(new ProtocolHandle(id, f, d, this));
+                ProtocolHandle h = new ProtocolHandle(id, f, d, this, policy);
+                protocols.add(h);
+                e.handles.add(h);
                 e.protocols.add(d.id());
             }
             for (ProbeFactory f : manager.getExtensions(ProbeFactory.class, id)) {
@@ -171,6 +213,7 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
             }
         } catch (Throwable t) {
             protocols.removeIf(h -> h.pluginId().equals(id));
+            e.handles.clear();
             e.protocols.clear();
             e.probes.clear();
             e.state = "FAILED";

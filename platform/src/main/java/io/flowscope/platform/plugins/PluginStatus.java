@@ -9,11 +9,12 @@ import java.util.List;
  * @param version    plugin version, or null
  * @param kind       {@code protocol}, {@code probe}, {@code protocol+probe}, or {@code unknown}
  * @param state      {@code STARTED}, {@code DISABLED} (failed at run time), {@code FAILED} (did not load or start)
- * @param lastError  the error that disabled it, or null
+ * @param lastError  the last error of its code (with the call and the connection), or null
+ * @param failures   failures of its code since the host started
  * @param source     the jar it came from
  * @param protocols  protocol ids it provides
  * @param probes     probe ids it provides
  */
-public record PluginStatus(String id, String version, String kind, String state, String lastError, String source,
+public record PluginStatus(String id, String version, String kind, String state, String lastError, long failures, String source,
                            List<String> protocols, List<String> probes) {
 }

@@ -43,16 +43,30 @@ class PluginFailureApiTest {
         JsonNode before = byId(http.get("/api/v1/plugins").json(), "always-fails");
         assertThat(before.get("state").asString()).isEqualTo("STARTED");
 
+        // each import fails it on each connection; past the policy's count and ratio it is disabled, and the
+        // imports never notice
         Path capture = ThirdPartyPluginTest.capture(work.resolve("mixed.pcap"));
-        Http.Response r = http.postFile("/api/v1/import?name=mixed.pcap", capture);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().get("requests").get("kvline").asLong()).isEqualTo(3);
-        assertThat(r.json().get("requests").get("http1").asLong()).isEqualTo(1);
+        for (int i = 0; i < 10 && !"DISABLED".equals(byId(http.get("/api/v1/plugins").json(), "always-fails").get("state").asString()); i++) {
+            Http.Response r = http.postFile("/api/v1/import?name=mixed.pcap", capture);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().get("requests").get("kvline").asLong()).isEqualTo(3);
+            assertThat(r.json().get("requests").get("http1").asLong()).isEqualTo(1);
+        }
 
         JsonNode plugins = http.get("/api/v1/plugins").json();
         JsonNode failing = byId(plugins, "always-fails");
         assertThat(failing.get("state").asString()).isEqualTo("DISABLED");
-        assertThat(failing.get("lastError").asString()).contains("IllegalStateException", "detect is broken on purpose");
+        assertThat(failing.get("lastError").asString()).contains("IllegalStateException", "detect is broken on purpose",
+                "in detect, on TCP /");
+        assertThat(failing.get("failures").asLong()).isGreaterThanOrEqualTo(5);
+        // it comes back by itself after the cool-down, or at once when asked
+        JsonNode enabled = http.postJson("/api/v1/plugins/always-fails/enable", "{}").json();
+        assertThat(enabled.get("state").asString()).isEqualTo("STARTED");
+        assertThat(byId(http.get("/api/v1/plugins").json(), "always-fails").get("state").asString()).isEqualTo("STARTED");
+        assertThat(http.postJson("/api/v1/plugins/nope/enable", "{}").status()).isEqualTo(404);
+        Http.Response notLoaded = http.postJson("/api/v1/plugins/broken.jar/enable", "{}");
+        assertThat(notLoaded.status()).isEqualTo(409);
+        assertThat(notLoaded.json().get("error").asString()).contains("did not load");
         assertThat(byId(plugins, "broken.jar").get("state").asString()).isEqualTo("FAILED");
         assertThat(byId(plugins, "l7-http1").get("state").asString()).isEqualTo("STARTED");
         assertThat(byId(plugins, "kvline").get("state").asString()).isEqualTo("STARTED");

@@ -74,8 +74,9 @@ class ThirdPartyPluginTest {
             assertThat(s.fault()).isNull();
             assertThat(s.requests()).containsEntry("kvline", 3L).containsEntry("http1", 1L);
 
+            // its failures end those connections' L7 sessions only; a few do not disable it (see PluginFailureApiTest)
             PluginStatus failing = byId(host.statuses()).get("always-fails");
-            assertThat(failing.state()).isEqualTo("DISABLED");
+            assertThat(failing.failures()).isPositive();
             assertThat(failing.lastError()).contains("detect is broken on purpose", "in detect");
 
             try (Connection c = store.connection(); ResultSet rs = c.createStatement().executeQuery(

@@ -21,7 +21,8 @@ public final class Http1ParserFactory implements ProtocolParserFactory {
 
     static final ProtocolDescriptor DESCRIPTOR = ProtocolDescriptor.builder(PROTOCOL).displayName("HTTP/1.x")
             .transport(Transport.TCP).defaultPorts(Set.of(80, 8080, 8000, 8888)).version("1.0.0").l7ProtocolId(20)
-            .maxStateBytes(Http1Parser.MAX_STATE_BYTES).build();
+            // a strict detector (a known method or status line, then HTTP/1.x): asked before loose ones
+            .maxStateBytes(Http1Parser.MAX_STATE_BYTES).priority(10).build();
 
     @Override
     public ProtocolDescriptor descriptor() {
