@@ -41,7 +41,17 @@ public final class SamplePlugins {
         return built;
     }
 
-    private static void build(Path project, Path out, String jarName) throws IOException, InterruptedException {
+    /**
+     * Builds the datagram test fixture {@code src/test/plugins/dns-mini} (its conformance kit runs in the
+     * build) and returns its build directory: {@code dns-mini.jar} in it, and {@code target/surefire-reports}.
+     */
+    public static synchronized Path dnsMini() throws IOException, InterruptedException {
+        Path out = Files.createTempDirectory("flowscope-dns-mini");
+        Path work = build(Path.of("src/test/plugins/dns-mini").toAbsolutePath(), out, "dns-mini.jar");
+        return work;
+    }
+
+    private static Path build(Path project, Path out, String jarName) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("flowscope-plugin-build");
         copyTree(project, work);
         List<String> cmd = new ArrayList<>(List.of(PrivilegedCondition.which("mvn"), "-q", "-B", "package"));
@@ -54,7 +64,9 @@ public final class SamplePlugins {
             Path jar = s.filter(p -> p.toString().endsWith(".jar")).findFirst()
                     .orElseThrow(() -> new IOException("no jar built in " + work));
             Files.copy(jar, out.resolve(jarName), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(jar, work.resolve(jarName), StandardCopyOption.REPLACE_EXISTING);
         }
+        return work;
     }
 
     /**
