@@ -56,8 +56,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON (see docs/import.md).")
     boolean json;
 
-    @Option(names = "--plugins-dir", description = "Directory of plugin jars (default: the plugins built by the reactor).")
-    Path pluginsDir;
+    @Option(names = "--plugins-dir", description = "A directory of plugin jars to load besides the built-in ones "
+            + "(repeatable); a missing or empty one is reported. Imports through a running server use the server's plugins.")
+    List<Path> pluginsDirs = new ArrayList<>();
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files.")
     List<Path> files;
@@ -90,9 +91,10 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private boolean direct(Path dataDir, List<FileSummary> summaries) throws SQLException, IOException {
-        Path plugins = pluginsDir != null ? pluginsDir : FlowscopeSettings.defaultPluginsDir();
+        Path plugins = FlowscopeSettings.defaultPluginsDir();
         boolean fault = false;
-        try (PluginHost host = PluginHost.start(plugins); DuckDbStore store = DuckDbStore.open(dataDir)) {
+        try (PluginHost host = PluginHost.start(plugins, pluginsDirs, io.flowscope.platform.l7.FailurePolicy.DEFAULT);
+             DuckDbStore store = DuckDbStore.open(dataDir)) {
             host.statuses().stream().filter(s -> !"STARTED".equals(s.state()))
                     .forEach(s -> err.println("flowscope: plugin " + s.id() + " is " + s.state() + ": " + s.lastError()));
             CaptureImporter importer = new CaptureImporter(host, store);
@@ -118,6 +120,10 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private boolean viaServer(URI server, List<FileSummary> summaries) throws IOException, InterruptedException {
+        if (!pluginsDirs.isEmpty()) {
+            err.println("flowscope import: --plugins-dir is not used: the server at " + server + " parses with its own "
+                    + "plugins (see GET /api/v1/plugins; start it with --plugins-dir to add some)");
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         JsonMapper mapper = JsonMapper.builder().build();
         boolean fault = false;

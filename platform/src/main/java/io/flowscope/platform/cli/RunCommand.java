@@ -23,8 +23,9 @@ final class RunCommand implements Runnable {
     @Option(names = "--data-dir", description = "Data directory (default: $FLOWSCOPE_DATA_DIR, /var/lib/flowscope for root, else ~/.local/share/flowscope).")
     Path dataDir;
 
-    @Option(names = "--plugins-dir", description = "Directory of plugin jars (default: the plugins built by the reactor).")
-    Path pluginsDir;
+    @Option(names = "--plugins-dir", description = "A directory of plugin jars to load besides the built-in ones "
+            + "(repeatable); a missing or empty one is reported.")
+    java.util.List<Path> pluginsDirs = new java.util.ArrayList<>();
 
     @Option(names = "--insecure-no-auth", description = "Listen on a non-loopback --address although the API has no "
             + "authentication yet: anyone who reaches it can run SQL and import data (see docs/security.md).")
@@ -45,7 +46,8 @@ final class RunCommand implements Runnable {
             "--server.port=" + port,
             "--server.address=" + address,
             "--flowscope.data-dir=" + (dataDir != null ? dataDir : FlowscopeSettings.defaultDataDir()),
-            "--flowscope.plugins-dir=" + (pluginsDir != null ? pluginsDir : FlowscopeSettings.defaultPluginsDir()),
+            "--flowscope.plugins-dir=" + FlowscopeSettings.defaultPluginsDir(),
+            "--flowscope.extra-plugins-dirs=" + String.join(",", pluginsDirs.stream().map(Path::toString).toList()),
             "--flowscope.insecure-no-auth=" + insecureNoAuth,
         };
         SpringApplication.run(FlowscopeApplication.class, args);

@@ -28,8 +28,8 @@ import org.pf4j.RuntimeMode;
  */
 final class FlowscopePluginManager extends DefaultPluginManager {
 
-    FlowscopePluginManager(Path pluginsDir) {
-        super(List.of(pluginsDir));
+    FlowscopePluginManager(List<Path> pluginsDirs) {
+        super(pluginsDirs);
         setSystemVersion(PluginApi.VERSION);
     }
 

@@ -21,12 +21,14 @@ class PluginConfiguration {
 
     @Bean(destroyMethod = "close")
     PluginHost pluginHost(@Value("${flowscope.plugins-dir:}") String dir,
+            @Value("${flowscope.extra-plugins-dirs:}") List<String> extraDirs,
             @Value("${flowscope.plugins.min-failures:5}") int minFailures,
             @Value("${flowscope.plugins.max-failure-ratio:0.5}") double maxFailureRatio,
             @Value("${flowscope.plugins.failure-window-seconds:60}") long window,
             @Value("${flowscope.plugins.cool-down-seconds:300}") long coolDown) {
         FailurePolicy policy = new FailurePolicy(minFailures, maxFailureRatio, Duration.ofSeconds(window), Duration.ofSeconds(coolDown));
-        return PluginHost.start(dir.isBlank() ? FlowscopeSettings.defaultPluginsDir() : Path.of(dir), policy);
+        List<Path> extra = extraDirs.stream().filter(s -> !s.isBlank()).map(Path::of).toList();
+        return PluginHost.start(dir.isBlank() ? FlowscopeSettings.defaultPluginsDir() : Path.of(dir), extra, policy);
     }
 
     @RestController

@@ -30,7 +30,7 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
 
     private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
-    private final Path dir;
+    private final List<Path> dirs;
     private final FlowscopePluginManager manager;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final List<ProtocolHandle> protocols = new ArrayList<>();
@@ -47,6 +47,8 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
         volatile String state = "STARTED";
         volatile String lastError;
         final List<ProtocolHandle> handles = new ArrayList<>();
+        /** An entry that reports an unusable plugin directory, not a plugin. */
+        boolean directory;
 
         Entry(String id, String version, String source) {
             this.id = id;
@@ -55,7 +57,7 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
         }
 
         PluginStatus status() {
-            String kind = !protocols.isEmpty() && !probes.isEmpty() ? "protocol+probe"
+            String kind = directory ? "directory" : !protocols.isEmpty() && !probes.isEmpty() ? "protocol+probe"
                     : !protocols.isEmpty() ? "protocol" : !probes.isEmpty() ? "probe" : "unknown";
             String now = "STARTED".equals(state) && handles.stream().anyMatch(h -> !h.enabled()) ? "DISABLED" : state;
             long failures = handles.stream().mapToLong(ProtocolHandle::failureCount).sum();
@@ -66,22 +68,59 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
 
     private final FailurePolicy policy;
 
-    private PluginHost(Path dir, FailurePolicy policy) {
-        this.dir = dir;
+    private PluginHost(List<Path> dirs, FailurePolicy policy) {
+        this.dirs = List.copyOf(dirs);
         this.policy = policy;
-        this.manager = new FlowscopePluginManager(dir);
+        this.manager = new FlowscopePluginManager(this.dirs);
     }
 
     /** Loads and starts every plugin jar in {@code dir} (a missing directory means no plugins). */
     public static PluginHost start(Path dir) {
-        return start(dir, FailurePolicy.DEFAULT);
+        return start(dir, List.of(), FailurePolicy.DEFAULT);
     }
 
-    /** The same, with the policy that disables a plugin whose code throws too often. */
-    public static PluginHost start(Path dir, FailurePolicy policy) {
-        PluginHost host = new PluginHost(dir, policy);
+    /**
+     * Loads the built-in plugins ({@code builtIn}, where the build puts them) and those of each extra
+     * directory, which add to them; an extra directory that is missing or holds no jar is reported as a
+     * plugin entry of kind {@code directory} (state FAILED), and the rest loads.
+     */
+    public static PluginHost start(Path builtIn, List<Path> extra, FailurePolicy policy) {
+        List<Path> all = new ArrayList<>();
+        all.add(builtIn);
+        for (Path p : extra) {
+            if (!all.contains(p)) {
+                all.add(p);
+            }
+        }
+        PluginHost host = new PluginHost(all, policy);
+        host.reportUnusableDirectories(extra);
         host.loadAll();
         return host;
+    }
+
+    private void reportUnusableDirectories(List<Path> extra) {
+        for (Path d : extra) {
+            String problem = null;
+            if (!Files.isDirectory(d)) {
+                problem = "plugin directory " + d + " does not exist";
+            } else {
+                try (Stream<Path> s = Files.list(d)) {
+                    if (s.noneMatch(p -> p.toString().endsWith(".jar"))) {
+                        problem = "plugin directory " + d + " has no plugin jar";
+                    }
+                } catch (IOException e) {
+                    problem = "plugin directory " + d + " cannot be read: " + e.getMessage();
+                }
+            }
+            if (problem != null) {
+                Entry e = new Entry("dir:" + d, null, d.toString());
+                e.state = "FAILED";
+                e.lastError = problem;
+                e.directory = true;
+                entries.put(e.id, e);
+                log.warn("{}", problem);
+            }
+        }
     }
 
     /**
@@ -103,9 +142,9 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
         return e.status();
     }
 
-    /** The directory plugins are loaded from. */
-    public Path directory() {
-        return dir;
+    /** The directories plugins are loaded from: the built-in one first. */
+    public List<Path> directories() {
+        return dirs;
     }
 
     /** Protocols of started plugins, ordered by plugin id and protocol id. */
@@ -151,12 +190,13 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
     }
 
     private void loadAll() {
-        List<Path> jars;
-        try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
-            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-        } catch (IOException e) {
-            log.error("cannot list plugin directory {}: {}", dir, e.toString());
-            jars = List.of();
+        List<Path> jars = new ArrayList<>();
+        for (Path dir : dirs) {
+            try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+                jars.addAll(s.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
+            } catch (IOException e) {
+                log.error("cannot list plugin directory {}: {}", dir, e.toString());
+            }
         }
         for (Path jar : jars) {
             try {
