@@ -69,9 +69,9 @@ public final class Flow {
     /** State the payload handler keeps for this flow (the L7 session). */
     public Object attachment;
 
-    Flow(FlowKey key, boolean tcp) {
+    Flow(FlowKey key, boolean tcp, ReassemblyBudget budget) {
         this.key = key;
-        this.streams = tcp ? new TcpStream[] {new TcpStream(), new TcpStream()} : null;
+        this.streams = tcp ? new TcpStream[] {new TcpStream(budget), new TcpStream(budget)} : null;
     }
 
     /** Whether this is a TCP flow. */

@@ -37,9 +37,11 @@ public final class FlowGenerator {
     private final int maxFlows;
     private final Streams streams = new Streams();
     private final LongSupplier ids;
+    private final ReassemblyBudget budget;
     private long lastSweep;
     private long clock;
     private long tableFull;
+    private long holeTimeouts;
 
     /**
      * @param ids         gives each new flow its id (the store's sequence, unique across imports)
@@ -47,6 +49,12 @@ public final class FlowGenerator {
      * @param maxFlows    bound of the flow table; packets of new flows beyond it are counted and dropped
      */
     public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows) {
+        this(listener, ids, serverPorts, maxFlows, new ReassemblyBudget(ReassemblyBudget.DEFAULT_BYTES));
+    }
+
+    /** The same, with the budget all flows' out-of-order bytes share. */
+    public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows, ReassemblyBudget budget) {
+        this.budget = budget;
         this.listener = listener;
         this.ids = ids;
         this.serverPorts = Set.copyOf(serverPorts);
@@ -56,6 +64,16 @@ public final class FlowGenerator {
     /** Flows currently in the table. */
     public int activeFlows() {
         return table.size();
+    }
+
+    /** The out-of-order bytes all flows share, with its peak and evictions. */
+    public ReassemblyBudget reassemblyBudget() {
+        return budget;
+    }
+
+    /** TCP holes given up because they stayed open longer than the hole timeout (of flows that ended). */
+    public long holeTimeouts() {
+        return holeTimeouts;
     }
 
     /** Packets of new flows dropped because the table was full. */
@@ -119,7 +137,7 @@ public final class FlowGenerator {
     }
 
     private Flow create(MetaPacket m) {
-        Flow f = new Flow(probe.copy(), m.protocol == 6);
+        Flow f = new Flow(probe.copy(), m.protocol == 6, budget);
         f.id = ids.getAsLong();
         f.protocol = m.protocol;
         f.ipv4 = m.ipv4;
@@ -330,6 +348,9 @@ public final class FlowGenerator {
                 streams.side = side;
                 f.streams[side].finish(streams);
             }
+        }
+        if (f.streams != null) {
+            holeTimeouts += f.streams[0].holeTimeouts + f.streams[1].holeTimeouts;
         }
         listener.flowEnded(f);
     }

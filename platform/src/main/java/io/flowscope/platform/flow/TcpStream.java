@@ -5,15 +5,18 @@ import java.util.TreeMap;
 
 /**
  * Reassembles one direction of a TCP connection into ordered bytes. In-order segments go straight
- * to the consumer from the capture buffer (no copy); out-of-order ones are copied and held up to
- * {@link #MAX_BUFFERED} bytes. When the hole does not fill in time, it is reported as a gap and
- * delivery resumes after it. Old data (retransmissions) is dropped and counted; partial overlaps
- * deliver only their new bytes.
+ * to the consumer from the capture buffer (no copy); out-of-order ones are copied and held, up to
+ * {@link #MAX_BUFFERED} bytes per direction and within the generator's {@link ReassemblyBudget}. A hole
+ * that does not fill within {@link #HOLE_TIMEOUT} (packet time), or that would exceed either bound, is
+ * reported as a gap and delivery resumes after it, so the parser carries on. Old data
+ * (retransmissions) is dropped and counted; partial overlaps deliver only their new bytes.
  */
 final class TcpStream {
 
     /** Out-of-order bytes held per direction before a hole is given up on. */
     static final int MAX_BUFFERED = 256 * 1024;
+    /** How long (µs of packet time) a hole may hold back what follows it before it is given up. */
+    static final long HOLE_TIMEOUT = 1_000_000L;
 
     /** Receives ordered bytes and gaps. */
     interface Consumer {
@@ -26,7 +29,16 @@ final class TcpStream {
     private int next;
     private TreeMap<Integer, byte[]> pending;
     private long pendingTs;
+    /** Capture time of the oldest segment held. */
+    private long pendingSince;
     private int buffered;
+    private final ReassemblyBudget budget;
+    /** Holes given up because they stayed open longer than {@link #HOLE_TIMEOUT}. */
+    long holeTimeouts;
+
+    TcpStream(ReassemblyBudget budget) {
+        this.budget = budget;
+    }
 
     /** The SYN fixes the initial sequence number. */
     void syn(int seq) {
@@ -48,6 +60,11 @@ final class TcpStream {
             started = true;
             next = seq;
         }
+        if (buffered > 0 && ts - pendingSince > HOLE_TIMEOUT) {
+            // the hole stayed open too long: give it up, so what is held (and this segment) goes on
+            holeTimeouts++;
+            flushPending(c);
+        }
         int rel = seq - next;
         if (rel == 0) {
             deliver(b, off, capLen, wireLen, ts, c);
@@ -65,7 +82,11 @@ final class TcpStream {
             return 1;
         }
         // ahead of what we have: hold a copy until the hole fills
-        if (buffered + capLen > MAX_BUFFERED || capLen < wireLen) {
+        boolean overBudget = false;
+        if (buffered + capLen > MAX_BUFFERED || capLen < wireLen || (overBudget = !budget.reserve(capLen))) {
+            if (overBudget) {
+                budget.evicted();
+            }
             flushPending(c);
             int hole = seq - next;
             if (hole > 0) {
@@ -82,6 +103,12 @@ final class TcpStream {
         byte[] copy = new byte[capLen];
         b.get(off, copy);
         byte[] old = pending.put(seq, copy);
+        if (old != null) {
+            budget.release(old.length);
+        }
+        if (buffered == 0) {
+            pendingSince = ts;
+        }
         buffered += capLen - (old == null ? 0 : old.length);
         pendingTs = ts;
         return 2;
@@ -97,6 +124,7 @@ final class TcpStream {
             var e = pending.pollFirstEntry();
             byte[] data = e.getValue();
             buffered -= data.length;
+            budget.release(data.length);
             int rel = e.getKey() - next;
             if (rel > 0) {
                 c.gap(rel);
@@ -121,6 +149,7 @@ final class TcpStream {
             pending.pollFirstEntry();
             byte[] data = e.getValue();
             buffered -= data.length;
+            budget.release(data.length);
             int fresh = data.length + rel;
             if (fresh > 0) {
                 c.data(ByteBuffer.wrap(data), -rel, fresh, pendingTs);

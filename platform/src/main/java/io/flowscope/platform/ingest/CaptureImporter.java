@@ -4,6 +4,7 @@ import io.flowscope.platform.capture.CaptureFileReader;
 import io.flowscope.platform.capture.CaptureFormatException;
 import io.flowscope.platform.capture.FrameSink;
 import io.flowscope.platform.flow.FlowGenerator;
+import io.flowscope.platform.flow.ReassemblyBudget;
 import io.flowscope.platform.l7.L7Pipeline;
 import io.flowscope.platform.metrics.PipelineCounters;
 import io.flowscope.platform.packet.DecodeError;
@@ -39,9 +40,17 @@ public final class CaptureImporter {
     private final PluginHost plugins;
     private final DuckDbStore store;
 
+    private final long reassemblyBudgetBytes;
+
     public CaptureImporter(PluginHost plugins, DuckDbStore store) {
+        this(plugins, store, ReassemblyBudget.DEFAULT_BYTES);
+    }
+
+    /** The same, with the bytes all flows of one import may hold out of order together. */
+    public CaptureImporter(PluginHost plugins, DuckDbStore store, long reassemblyBudgetBytes) {
         this.plugins = plugins;
         this.store = store;
+        this.reassemblyBudgetBytes = reassemblyBudgetBytes;
     }
 
     /** Result of one file: the summary for people and the raw counters for metrics. */
@@ -77,7 +86,8 @@ public final class CaptureImporter {
         String fault = null;
         try (AsyncFlowLogWriter writer = new AsyncFlowLogWriter(store.newWriter())) {
             L7Pipeline l7 = new L7Pipeline(plugins.protocols(), writer, c);
-            FlowGenerator flows = new FlowGenerator(l7, store::nextFlowId, plugins.serverPortHints(), MAX_FLOWS);
+            FlowGenerator flows = new FlowGenerator(l7, store::nextFlowId, plugins.serverPortHints(), MAX_FLOWS,
+                    new ReassemblyBudget(reassemblyBudgetBytes));
             Frames frames = new Frames(flows, c, displayName);
             try {
                 source.readInto(frames);
@@ -88,6 +98,9 @@ public final class CaptureImporter {
             flows.finish();
             frames.foldErrors();
             c.error("flow_table_full", flows.tableFullDrops());
+            c.error("reassembly_budget_evictions", flows.reassemblyBudget().evictions());
+            c.reassemblyPeakBytes = flows.reassemblyBudget().peak();
+            c.error("tcp_hole_timeouts", flows.holeTimeouts());
             writer.close();
             c.writeBatches = writer.batches();
         }

@@ -15,6 +15,8 @@ public final class PipelineCounters {
     public long otherFlows;
     public long l7Messages;
     public long writeBatches;
+    /** Most out-of-order TCP bytes held at once by all flows together (bounded by the reassembly budget). */
+    public long reassemblyPeakBytes;
     private final TreeMap<String, Long> requests = new TreeMap<>();
     private final TreeMap<String, Long> errors = new TreeMap<>();
 
