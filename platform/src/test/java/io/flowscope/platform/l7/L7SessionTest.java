@@ -1,0 +1,104 @@
+package io.flowscope.platform.l7;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowscope.api.ConnectionInfo;
+import io.flowscope.api.Detection;
+import io.flowscope.api.Direction;
+import io.flowscope.api.L7Message;
+import io.flowscope.api.ParserContext;
+import io.flowscope.api.ProtocolDescriptor;
+import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.ProtocolParserFactory;
+import io.flowscope.platform.metrics.PipelineCounters;
+import io.flowscope.platform.testing.TcpConversation;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Detection, replay, stream-id pairing and the end of a session, through the pipeline's public entry. */
+class L7SessionTest {
+
+    /** Needs 10 bytes to decide; then records every chunk it is fed, and pairs by the line's stream id. */
+    static final class Recording implements ProtocolParserFactory {
+        final List<String> fed = new ArrayList<>();
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public ProtocolDescriptor descriptor() {
+            return ProtocolDescriptor.builder("rec").build();
+        }
+
+        @Override
+        public Detection detect(ByteBuffer first, Direction direction, ConnectionInfo connection) {
+            calls.add("detect " + first.remaining());
+            return first.remaining() < 10 ? Detection.NEED_MORE_DATA : Detection.MATCH;
+        }
+
+        @Override
+        public ProtocolParser newParser(ParserContext context) {
+            return new ProtocolParser() {
+                @Override
+                public void onData(Direction direction, ByteBuffer data, long ts) {
+                    String s = StandardCharsets.US_ASCII.decode(data.duplicate()).toString();
+                    fed.add(direction.name().charAt(0) + ":" + s);
+                    for (String line : s.split("\n")) {
+                        if (line.startsWith("Q")) {
+                            context.sink().emit(L7Message.request("rec").streamId(line.charAt(1) - '0').operation(line).build());
+                        } else if (line.startsWith("A")) {
+                            context.sink().emit(L7Message.response("rec").streamId(line.charAt(1) - '0').statusCode(0).build());
+                        }
+                    }
+                }
+
+                @Override
+                public void onGap(Direction direction, long lostBytes) {
+                }
+
+                @Override
+                public void onClose() {
+                    calls.add("close");
+                }
+
+                @Override
+                public void onExpire() {
+                    calls.add("expire");
+                }
+
+                @Override
+                public long retainedBytes() {
+                    return 0;
+                }
+            };
+        }
+    }
+
+    @Test
+    void detectionWaitsForEnoughBytesThenReplaysEverythingAndPairsByStreamId() {
+        Recording f = new Recording();
+        ProtocolHandle h = new ProtocolHandle("rec", f, f.descriptor(), (a, b, c, d, e) -> { }, FailurePolicy.DEFAULT);
+        List<byte[]> conn = new TcpConversation("10.7.0.1", 40000, "10.7.0.2", 9000)
+                .request("Q1\n").request("Q2\nxxxx\n").response("A2\n").response("A1\n").close();
+        List<L7Record> rows = PluginFailurePolicyTest.run(List.of(h), new PipelineCounters(), List.of(conn));
+        // 3 bytes: not enough; 3 + 8 = 11: MATCH, and both chunks are replayed in order
+        assertThat(f.calls.subList(0, 2)).containsExactly("detect 3", "detect 11");
+        assertThat(f.fed).containsExactly("C:Q1\n", "C:Q2\nxxxx\n", "S:A2\n", "S:A1\n");
+        assertThat(rows).extracting(r -> r.type + " " + r.request.operation() + " " + r.request.streamId())
+                .containsExactly("SESSION Q2 2", "SESSION Q1 1");
+        assertThat(f.calls).endsWith("close");
+    }
+
+    @Test
+    void aFlowThatEndsWithoutClosingExpiresItsParserAndItsRequestsStayUnanswered() {
+        Recording f = new Recording();
+        ProtocolHandle h = new ProtocolHandle("rec", f, f.descriptor(), (a, b, c, d, e) -> { }, FailurePolicy.DEFAULT);
+        TcpConversation c = new TcpConversation("10.7.0.1", 40001, "10.7.0.2", 9000).request("Q3 waiting\n");
+        List<byte[]> open = new ArrayList<>(c.close());
+        open.subList(open.size() - 3, open.size()).clear(); // no FIN: the capture ends with the flow open
+        List<L7Record> rows = PluginFailurePolicyTest.run(List.of(h), new PipelineCounters(), List.of(open));
+        assertThat(f.calls).endsWith("expire");
+        assertThat(rows).extracting(r -> r.type + " " + r.status).containsExactly("REQUEST UNKNOWN");
+    }
+}
