@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -30,16 +29,13 @@ public final class DuckDbStore implements AutoCloseable {
 
     private final Path file;
     private final DuckDBConnection root;
-    private final AtomicLong nextFlowId;
-    private final AtomicLong nextL7Id;
+    private final TimeIds ids = TimeIds.randomNode();
     private final BlockingQueue<DuckDBConnection> streaming = new LinkedBlockingQueue<>();
     private volatile boolean lockedDown;
 
-    private DuckDbStore(Path file, DuckDBConnection root, long nextFlowId, long nextL7Id) {
+    private DuckDbStore(Path file, DuckDBConnection root) {
         this.file = file;
         this.root = root;
-        this.nextFlowId = new AtomicLong(nextFlowId);
-        this.nextL7Id = new AtomicLong(nextL7Id);
     }
 
     /** Opens (creating if needed) the store in a data directory. */
@@ -60,19 +56,10 @@ public final class DuckDbStore implements AutoCloseable {
             for (String ddl : Schema.DDL) {
                 s.execute(ddl);
             }
-            long flowId = maxPlusOne(s, "SELECT max(flow_id) FROM flow_log.l4_flow_log");
-            long l7Id = maxPlusOne(s, "SELECT max(_id) FROM flow_log.l7_flow_log");
-            return new DuckDbStore(file, c, flowId, l7Id);
+            return new DuckDbStore(file, c);
         } catch (SQLException e) {
             c.close();
             throw e;
-        }
-    }
-
-    private static long maxPlusOne(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1) + 1;
         }
     }
 
@@ -133,13 +120,14 @@ public final class DuckDbStore implements AutoCloseable {
         return file;
     }
 
-    /** A new flow id, unique in this database. */
+    /** A new flow id, unique across restarts, writers and stores ({@link TimeIds}). */
     public long nextFlowId() {
-        return nextFlowId.getAndIncrement();
+        return ids.next();
     }
 
+    /** A new l7_flow_log {@code _id}, from the same generator. */
     long nextL7Id() {
-        return nextL7Id.getAndIncrement();
+        return ids.next();
     }
 
     /** A writer with appenders on a connection of its own; use it from one thread and close it to commit. */
