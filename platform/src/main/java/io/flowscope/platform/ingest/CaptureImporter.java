@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class CaptureImporter {
      * @param displayName the name to show for the file (the path given by the user, or an upload's name)
      */
     public Result importFile(Path file, String displayName, LongConsumer progress) throws SQLException, IOException {
-        return importFrames(displayName, sink -> CaptureFileReader.read(file, sink, progress));
+        return importFrames(displayName, sink -> CaptureFileReader.read(file, sink, progress), null);
     }
 
     /**
@@ -72,8 +73,17 @@ public final class CaptureImporter {
      * {@code maxBytes} ends it like a truncated file, with the fault {@code upload_too_large}.
      */
     public Result importStream(InputStream in, String displayName, long maxBytes) throws SQLException, IOException {
+        return importStream(in, displayName, maxBytes, null);
+    }
+
+    /**
+     * The same, telling {@code live} what was counted about once a second while the import runs (and the
+     * rest when it ends), so a server's metrics move during a long upload.
+     */
+    public Result importStream(InputStream in, String displayName, long maxBytes, Consumer<PipelineCounters> live)
+            throws SQLException, IOException {
         Path name = Path.of(displayName.replace('\0', '_'));
-        return importFrames(displayName, sink -> CaptureFileReader.read(in, name, maxBytes, sink, null));
+        return importFrames(displayName, sink -> CaptureFileReader.read(in, name, maxBytes, sink, null), live);
     }
 
     /** Where the frames of one capture come from. */
@@ -81,14 +91,15 @@ public final class CaptureImporter {
         void readInto(FrameSink sink) throws IOException, CaptureFormatException;
     }
 
-    private Result importFrames(String displayName, FrameSource source) throws SQLException, IOException {
+    private Result importFrames(String displayName, FrameSource source, Consumer<PipelineCounters> live)
+            throws SQLException, IOException {
         PipelineCounters c = new PipelineCounters();
         String fault = null;
         try (AsyncFlowLogWriter writer = new AsyncFlowLogWriter(store.newWriter())) {
             L7Pipeline l7 = new L7Pipeline(plugins.protocols(), writer, c);
             FlowGenerator flows = new FlowGenerator(l7, store::nextFlowId, plugins.serverPortHints(), MAX_FLOWS,
                     new ReassemblyBudget(reassemblyBudgetBytes));
-            Frames frames = new Frames(flows, c, displayName);
+            Frames frames = new Frames(flows, c, displayName, live);
             try {
                 source.readInto(frames);
             } catch (CaptureFormatException e) {
@@ -103,6 +114,7 @@ public final class CaptureImporter {
             c.error("tcp_hole_timeouts", flows.holeTimeouts());
             writer.close();
             c.writeBatches = writer.batches();
+            frames.publishRest();
         }
         Map<String, Long> requests = new TreeMap<>(c.requests());
         FileSummary s = new FileSummary(displayName, c.packets, c.bytes,
@@ -119,15 +131,41 @@ public final class CaptureImporter {
         private final MetaPacket packet = new MetaPacket();
         private final long[] errors = new long[DecodeError.values().length];
         private long internal;
+        private final Consumer<PipelineCounters> live;
+        private PipelineCounters published = new PipelineCounters();
+        private long lastPublish = System.nanoTime();
 
-        Frames(FlowGenerator flows, PipelineCounters c, String file) {
+        Frames(FlowGenerator flows, PipelineCounters c, String file, Consumer<PipelineCounters> live) {
             this.flows = flows;
             this.c = c;
             this.file = file;
+            this.live = live;
+        }
+
+        /** About once a second of wall time, what was counted since the last time goes to {@code live}. */
+        private void maybePublish() {
+            long now = System.nanoTime();
+            if (live != null && now - lastPublish >= 1_000_000_000L) {
+                lastPublish = now;
+                foldErrors();
+                PipelineCounters current = c.copy();
+                live.accept(current.minus(published));
+                published = current;
+            }
+        }
+
+        /** At the end: what was not published yet. */
+        void publishRest() {
+            if (live != null) {
+                live.accept(c.copy().minus(published));
+            }
         }
 
         @Override
         public void frame(ByteBuffer b, int off, int capLen, int wireLen, long ts, int linkType, int ifId) {
+            if ((c.packets & 1023) == 0) {
+                maybePublish();
+            }
             c.packets++;
             c.bytes += wireLen;
             try {
@@ -149,11 +187,14 @@ public final class CaptureImporter {
             }
         }
 
+        /** Adds the decode errors counted so far to the counters (and starts counting afresh). */
         void foldErrors() {
             for (DecodeError e : DecodeError.values()) {
                 c.error(e.key(), errors[e.ordinal()]);
+                errors[e.ordinal()] = 0;
             }
             c.error("internal_error", internal);
+            internal = 0;
         }
     }
 }

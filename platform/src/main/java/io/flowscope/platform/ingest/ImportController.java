@@ -47,9 +47,9 @@ class ImportController {
         RequestBodies.refuseDeclaredOversize(request, maxUpload, "import");
         CaptureImporter.Result r;
         try (InputStream in = request.getInputStream()) {
-            r = importer.importStream(in, name, maxUpload);
+            // counts reach the metrics while a long upload runs, and the rest when it ends
+            r = importer.importStream(in, name, maxUpload, metrics::record);
         }
-        metrics.record(r.counters());
         boolean tooLarge = r.summary().errors().containsKey("upload_too_large");
         return ResponseEntity.status(tooLarge ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.OK).body(r.summary());
     }

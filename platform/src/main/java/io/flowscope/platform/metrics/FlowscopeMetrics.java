@@ -6,7 +6,8 @@ import org.springframework.stereotype.Component;
 /**
  * Flowscope's own meters (scraped at /actuator/prometheus): packets and bytes read, decode errors by
  * kind, flows by transport, L7 messages and requests by protocol, store write batches. Pipelines count
- * in plain fields and add their counts here when a run (an import) ends.
+ * in plain fields and add what they counted here about once a second while they run, and the rest when
+ * they end.
  */
 @Component
 public class FlowscopeMetrics {

@@ -46,4 +46,42 @@ public final class PipelineCounters {
     public Map<String, Long> errors() {
         return errors;
     }
+
+    /** A copy of these counts. */
+    public PipelineCounters copy() {
+        PipelineCounters c = new PipelineCounters();
+        c.packets = packets;
+        c.bytes = bytes;
+        c.tcpFlows = tcpFlows;
+        c.udpFlows = udpFlows;
+        c.otherFlows = otherFlows;
+        c.l7Messages = l7Messages;
+        c.writeBatches = writeBatches;
+        c.reassemblyPeakBytes = reassemblyPeakBytes;
+        c.requests.putAll(requests);
+        c.errors.putAll(errors);
+        return c;
+    }
+
+    /** What was counted since {@code earlier} (a copy taken before); the peak is taken as it is. */
+    public PipelineCounters minus(PipelineCounters earlier) {
+        PipelineCounters d = new PipelineCounters();
+        d.packets = packets - earlier.packets;
+        d.bytes = bytes - earlier.bytes;
+        d.tcpFlows = tcpFlows - earlier.tcpFlows;
+        d.udpFlows = udpFlows - earlier.udpFlows;
+        d.otherFlows = otherFlows - earlier.otherFlows;
+        d.l7Messages = l7Messages - earlier.l7Messages;
+        d.writeBatches = writeBatches - earlier.writeBatches;
+        d.reassemblyPeakBytes = reassemblyPeakBytes;
+        requests.forEach((k, v) -> d.request(k, v - earlier.requests.getOrDefault(k, 0L)));
+        errors.forEach((k, v) -> d.error(k, v - earlier.errors.getOrDefault(k, 0L)));
+        return d;
+    }
+
+    private void request(String protocol, long n) {
+        if (n > 0) {
+            requests.merge(protocol, n, Long::sum);
+        }
+    }
 }

@@ -101,6 +101,52 @@ class ImportApiLimitsTest {
     }
 
     @Test
+    void countsReachTheMetricsWhileALongUploadStillRuns() throws Exception {
+        Http http = new Http(port);
+        double before = packetsRead(http);
+        byte[] frame = io.flowscope.platform.testing.Frames.ethernet(io.flowscope.platform.testing.Frames.udp4(
+                io.flowscope.platform.testing.Frames.v4("10.6.0.1"), 5000, io.flowscope.platform.testing.Frames.v4("10.6.0.2"),
+                5001, new byte[20]));
+        byte[] record = CaptureWriter.pcap(ByteOrder.LITTLE_ENDIAN, false, 1, 65535)
+                .packet(1_700_000_000_000_000L, frame, frame.length, 0).bytes();
+        byte[] packet = java.util.Arrays.copyOfRange(record, 24, record.length);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/v1/import?name=slow.pcap HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            chunk(out, CaptureWriter.pcap(ByteOrder.LITTLE_ENDIAN, false, 1, 65535).bytes());
+            for (int i = 0; i < 3000; i++) {
+                chunk(out, packet);
+            }
+            out.flush();
+            Thread.sleep(1200);
+            for (int i = 0; i < 2000; i++) {
+                chunk(out, packet);
+            }
+            out.flush();
+            // the upload is still open; what was read so far is already in the metrics
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (packetsRead(http) - before < 3072 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(packetsRead(http) - before).isGreaterThanOrEqualTo(3072);
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(head(s.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+        assertThat(packetsRead(http) - before).isEqualTo(5000);
+    }
+
+    private static double packetsRead(Http http) throws Exception {
+        for (String line : http.get("/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith("flowscope_packets_read_total ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void anyContentTypeIsReadAsTheCaptureAndNothingIsSpooled() throws Exception {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         long spooledBefore = spooled(tmp);
