@@ -17,11 +17,23 @@ public final class L7Pipeline implements FlowListener {
     private final RecordSink sink;
     private final PipelineCounters counters;
     private final ViewCache views = new ViewCache();
+    private final DetectionBudget detectionBudget;
 
     public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters) {
+        this(protocols, sink, counters, new DetectionBudget(DetectionBudget.DEFAULT_BYTES));
+    }
+
+    /** The same, with the bytes all flows may hold together while their protocol is detected. */
+    public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters, DetectionBudget detectionBudget) {
         this.protocols = List.copyOf(protocols);
         this.sink = sink;
         this.counters = counters;
+        this.detectionBudget = detectionBudget;
+    }
+
+    /** What flows hold while their protocol is detected. */
+    public DetectionBudget detectionBudget() {
+        return detectionBudget;
     }
 
     @Override
@@ -35,7 +47,7 @@ public final class L7Pipeline implements FlowListener {
     private L7Session session(Flow flow) {
         L7Session s = (L7Session) flow.attachment;
         if (s == null && !protocols.isEmpty()) {
-            s = new L7Session(flow, protocols, sink, counters);
+            s = new L7Session(flow, protocols, sink, counters, detectionBudget);
             flow.attachment = s;
         }
         return s;

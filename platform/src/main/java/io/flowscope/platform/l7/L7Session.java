@@ -61,8 +61,11 @@ final class L7Session implements MessageSink {
     /** A failure of the host's own code (pairing, the store) met while the parser was emitting. */
     private RuntimeException hostFailure;
 
-    L7Session(Flow flow, List<ProtocolHandle> all, RecordSink sink, PipelineCounters counters) {
+    private final DetectionBudget budget;
+
+    L7Session(Flow flow, List<ProtocolHandle> all, RecordSink sink, PipelineCounters counters, DetectionBudget budget) {
         this.flow = flow;
+        this.budget = budget;
         this.sink = sink;
         this.counters = counters;
         Transport transport = flow.isTcp() ? Transport.TCP : Transport.UDP;
@@ -113,14 +116,15 @@ final class L7Session implements MessageSink {
             rethrowHostFailure();
         } else if (state == State.DETECTING) {
             // what was held no longer continues: detect afresh on what follows the hole
+            releaseHeld();
             held = new ArrayList<>();
-            heldBytes = 0;
             firstBytes[side] = null;
         }
     }
 
     /** The flow ended: close the parser, report unpaired messages, fill the flow's L7 counters. */
     void end() {
+        releaseHeld();
         if (state == State.PARSING && protocol.enabled()) {
             try {
                 if (flow.isClosed()) {
@@ -163,6 +167,12 @@ final class L7Session implements MessageSink {
 
     private void detect(int side, ByteBuffer data, long ts) {
         int len = data.remaining();
+        if (!budget.reserve(len)) {
+            // the pipeline's detection budget is spent: this flow is not detected (counted), others go on
+            counters.error("l7_detection_budget");
+            giveUpDetection();
+            return;
+        }
         byte[] copy = new byte[len];
         data.get(data.position(), copy);
         held.add(new Held(side, copy, ts));
@@ -196,11 +206,24 @@ final class L7Session implements MessageSink {
             }
         }
         if (allOut() || heldBytes > MAX_HELD) {
-            state = State.NONE;
-            held = null;
-            firstBytes[0] = null;
-            firstBytes[1] = null;
+            giveUpDetection();
         }
+    }
+
+    private void giveUpDetection() {
+        state = State.NONE;
+        releaseHeld();
+        firstBytes[0] = null;
+        firstBytes[1] = null;
+    }
+
+    /** Gives back to the budget what this session holds for detection. */
+    private void releaseHeld() {
+        if (heldBytes > 0) {
+            budget.release(heldBytes);
+            heldBytes = 0;
+        }
+        held = null;
     }
 
     /** Another protocol that also says MATCH on these bytes makes the detection ambiguous: counted. */
@@ -247,7 +270,7 @@ final class L7Session implements MessageSink {
         }
         state = State.PARSING;
         List<Held> replay = held;
-        held = null;
+        releaseHeld();
         candidates = null;
         firstBytes[0] = null;
         firstBytes[1] = null;
@@ -277,6 +300,7 @@ final class L7Session implements MessageSink {
     private void failed(String during, Throwable t) {
         state = State.NONE;
         parser = null;
+        releaseHeld();
         protocol.failed(during, t, connection());
     }
 

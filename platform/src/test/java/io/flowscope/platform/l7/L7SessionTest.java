@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class L7SessionTest {
 
     /** Needs 10 bytes to decide; then records every chunk it is fed, and pairs by the line's stream id. */
-    static final class Recording implements ProtocolParserFactory {
+    static class Recording implements ProtocolParserFactory {
         final List<String> fed = new ArrayList<>();
         final List<String> calls = new ArrayList<>();
 
@@ -100,5 +100,53 @@ class L7SessionTest {
         List<L7Record> rows = PluginFailurePolicyTest.run(List.of(h), new PipelineCounters(), List.of(open));
         assertThat(f.calls).endsWith("expire");
         assertThat(rows).extracting(r -> r.type + " " + r.status).containsExactly("REQUEST UNKNOWN");
+    }
+
+    @Test
+    void whatFlowsHoldWhileDetectingStaysWithinThePipelinesBudgetAndIsGivenBack() {
+        ProtocolParserFactory undecided = new Recording() {
+            @Override
+            public Detection detect(ByteBuffer first, Direction direction, ConnectionInfo connection) {
+                return Detection.NEED_MORE_DATA;
+            }
+        };
+        ProtocolHandle h = new ProtocolHandle("rec", undecided, undecided.descriptor(), (a, b, c, d, e) -> { },
+                FailurePolicy.DEFAULT);
+        DetectionBudget budget = new DetectionBudget(100);
+        PipelineCounters counters = new PipelineCounters();
+        List<L7Record> rows = new ArrayList<>();
+        io.flowscope.platform.flow.FlowGenerator flows = new io.flowscope.platform.flow.FlowGenerator(
+                new L7Pipeline(List.of(h), new RecordSink() {
+                    @Override
+                    public void flow(io.flowscope.platform.flow.Flow flow) {
+                    }
+
+                    @Override
+                    public void l7(L7Record r) {
+                        rows.add(r);
+                    }
+                }, counters, budget), new java.util.concurrent.atomic.AtomicLong()::incrementAndGet, java.util.Set.of(), 100);
+        io.flowscope.platform.packet.PacketDecoder decoder = new io.flowscope.platform.packet.PacketDecoder();
+        io.flowscope.platform.packet.MetaPacket m = new io.flowscope.platform.packet.MetaPacket();
+        long ts = 1_700_000_000_000_000L;
+        long peak = 0;
+        List<List<byte[]>> conns = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // all five open before any closes: their held bytes add up
+            conns.add(new TcpConversation("10.8.0.1", 41_000 + i, "10.8.0.2", 9000).request("y".repeat(60)).close());
+        }
+        for (int k = 0; k < conns.get(0).size(); k++) {
+            for (List<byte[]> frames : conns) {
+                byte[] f = frames.get(k);
+                ts += 10;
+                decoder.decode(ByteBuffer.wrap(f), 0, f.length, f.length, ts, 1, 0, m);
+                flows.packet(m);
+                peak = Math.max(peak, budget.used());
+            }
+        }
+        flows.finish();
+        assertThat(peak).isLessThanOrEqualTo(100);
+        assertThat(counters.errors()).containsEntry("l7_detection_budget", 4L);
+        assertThat(budget.used()).isZero();
     }
 }
