@@ -69,7 +69,7 @@ public final class Flow {
     /** State the payload handler keeps for this flow (the L7 session). */
     public Object attachment;
 
-    Flow(FlowKey key, boolean tcp, ReassemblyBudget budget) {
+    Flow(FlowKey key, boolean tcp, io.flowscope.platform.budget.ByteBudget budget) {
         this.key = key;
         this.streams = tcp ? new TcpStream[] {new TcpStream(budget), new TcpStream(budget)} : null;
     }

@@ -1,5 +1,6 @@
 package io.flowscope.platform.flow;
 
+import io.flowscope.platform.budget.ByteBudget;
 import io.flowscope.platform.packet.MetaPacket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ public final class FlowGenerator {
     /** A SYN that nobody answered for this long is a failed connection attempt. */
     public static final long SYN_TIMEOUT = 5_000_000L;
     private static final long SWEEP_EVERY = 1_000_000L;
+    /** Default bytes the out-of-order segments of all flows of a generator may take together: 64 MiB. */
+    public static final long DEFAULT_REASSEMBLY_BUDGET = 64L << 20;
 
     private final HashMap<FlowKey, Flow> table = new HashMap<>(1 << 16);
     private final FlowKey probe = new FlowKey();
@@ -37,7 +40,7 @@ public final class FlowGenerator {
     private final int maxFlows;
     private final Streams streams = new Streams();
     private final LongSupplier ids;
-    private final ReassemblyBudget budget;
+    private final ByteBudget budget;
     private long lastSweep;
     private long clock;
     private long tableFull;
@@ -49,11 +52,11 @@ public final class FlowGenerator {
      * @param maxFlows    bound of the flow table; packets of new flows beyond it are counted and dropped
      */
     public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows) {
-        this(listener, ids, serverPorts, maxFlows, new ReassemblyBudget(ReassemblyBudget.DEFAULT_BYTES));
+        this(listener, ids, serverPorts, maxFlows, new ByteBudget(DEFAULT_REASSEMBLY_BUDGET));
     }
 
     /** The same, with the budget all flows' out-of-order bytes share. */
-    public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows, ReassemblyBudget budget) {
+    public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows, ByteBudget budget) {
         this.budget = budget;
         this.listener = listener;
         this.ids = ids;
@@ -67,7 +70,7 @@ public final class FlowGenerator {
     }
 
     /** The out-of-order bytes all flows share, with its peak and evictions. */
-    public ReassemblyBudget reassemblyBudget() {
+    public ByteBudget reassemblyBudget() {
         return budget;
     }
 

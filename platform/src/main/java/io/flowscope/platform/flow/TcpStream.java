@@ -1,12 +1,13 @@
 package io.flowscope.platform.flow;
 
+import io.flowscope.platform.budget.ByteBudget;
 import java.nio.ByteBuffer;
 import java.util.TreeMap;
 
 /**
  * Reassembles one direction of a TCP connection into ordered bytes. In-order segments go straight
  * to the consumer from the capture buffer (no copy); out-of-order ones are copied and held, up to
- * {@link #MAX_BUFFERED} bytes per direction and within the generator's {@link ReassemblyBudget}. A hole
+ * {@link #MAX_BUFFERED} bytes per direction and within the generator's reassembly {@link ByteBudget}. A hole
  * that does not fill within {@link #HOLE_TIMEOUT} (packet time), or that would exceed either bound, is
  * reported as a gap and delivery resumes after it, so the parser carries on. Old data
  * (retransmissions) is dropped and counted; partial overlaps deliver only their new bytes.
@@ -32,11 +33,11 @@ final class TcpStream {
     /** Capture time of the oldest segment held. */
     private long pendingSince;
     private int buffered;
-    private final ReassemblyBudget budget;
+    private final ByteBudget budget;
     /** Holes given up because they stayed open longer than {@link #HOLE_TIMEOUT}. */
     long holeTimeouts;
 
-    TcpStream(ReassemblyBudget budget) {
+    TcpStream(ByteBudget budget) {
         this.budget = budget;
     }
 

@@ -4,7 +4,7 @@ import io.flowscope.platform.capture.CaptureFileReader;
 import io.flowscope.platform.capture.CaptureFormatException;
 import io.flowscope.platform.capture.FrameSink;
 import io.flowscope.platform.flow.FlowGenerator;
-import io.flowscope.platform.flow.ReassemblyBudget;
+import io.flowscope.platform.budget.ByteBudget;
 import io.flowscope.platform.l7.L7Pipeline;
 import io.flowscope.platform.metrics.PipelineCounters;
 import io.flowscope.platform.packet.DecodeError;
@@ -44,7 +44,7 @@ public final class CaptureImporter {
     private final long reassemblyBudgetBytes;
 
     public CaptureImporter(PluginHost plugins, DuckDbStore store) {
-        this(plugins, store, ReassemblyBudget.DEFAULT_BYTES);
+        this(plugins, store, FlowGenerator.DEFAULT_REASSEMBLY_BUDGET);
     }
 
     /** The same, with the bytes all flows of one import may hold out of order together. */
@@ -98,7 +98,7 @@ public final class CaptureImporter {
         try (AsyncFlowLogWriter writer = new AsyncFlowLogWriter(store.newWriter())) {
             L7Pipeline l7 = new L7Pipeline(plugins.protocols(), writer, c);
             FlowGenerator flows = new FlowGenerator(l7, store::nextFlowId, plugins.serverPortHints(), MAX_FLOWS,
-                    new ReassemblyBudget(reassemblyBudgetBytes));
+                    new ByteBudget(reassemblyBudgetBytes));
             Frames frames = new Frames(flows, c, displayName, live);
             try {
                 source.readInto(frames);
@@ -112,6 +112,7 @@ public final class CaptureImporter {
             c.error("reassembly_budget_evictions", flows.reassemblyBudget().evictions());
             c.reassemblyPeakBytes = flows.reassemblyBudget().peak();
             c.error("tcp_hole_timeouts", flows.holeTimeouts());
+            c.error("l7_detection_budget", l7.detectionBudget().evictions());
             writer.close();
             c.writeBatches = writer.batches();
             frames.publishRest();

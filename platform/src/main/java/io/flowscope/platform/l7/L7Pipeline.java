@@ -1,5 +1,6 @@
 package io.flowscope.platform.l7;
 
+import io.flowscope.platform.budget.ByteBudget;
 import io.flowscope.platform.flow.Flow;
 import io.flowscope.platform.flow.FlowListener;
 import io.flowscope.platform.metrics.PipelineCounters;
@@ -13,26 +14,40 @@ import java.util.List;
  */
 public final class L7Pipeline implements FlowListener {
 
-    private final List<ProtocolHandle> protocols;
     private final RecordSink sink;
     private final PipelineCounters counters;
     private final ViewCache views = new ViewCache();
-    private final DetectionBudget detectionBudget;
+    private final ByteBudget detectionBudget;
+
+    /** Default bytes all flows of a pipeline may hold together while their protocol is detected: 64 MiB. */
+    public static final long DEFAULT_DETECTION_BUDGET = 64L << 20;
 
     public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters) {
-        this(protocols, sink, counters, new DetectionBudget(DetectionBudget.DEFAULT_BYTES));
+        this(protocols, sink, counters, new ByteBudget(DEFAULT_DETECTION_BUDGET));
     }
 
     /** The same, with the bytes all flows may hold together while their protocol is detected. */
-    public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters, DetectionBudget detectionBudget) {
-        this.protocols = List.copyOf(protocols);
+    public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters, ByteBudget detectionBudget) {
+        this.tcp = ofTransport(protocols, io.flowscope.api.Transport.TCP);
+        this.udp = ofTransport(protocols, io.flowscope.api.Transport.UDP);
         this.sink = sink;
         this.counters = counters;
         this.detectionBudget = detectionBudget;
     }
 
+    private final List<ProtocolHandle> tcp;
+    private final List<ProtocolHandle> udp;
+
+    /** The protocols of one transport in the order detection asks them: priority, then plugin id. */
+    private static List<ProtocolHandle> ofTransport(List<ProtocolHandle> all, io.flowscope.api.Transport t) {
+        return all.stream().filter(h -> h.descriptor().transport() == t)
+                .sorted(java.util.Comparator.comparingInt((ProtocolHandle h) -> -h.descriptor().priority())
+                        .thenComparing(ProtocolHandle::pluginId).thenComparing(h -> h.descriptor().id()))
+                .toList();
+    }
+
     /** What flows hold while their protocol is detected. */
-    public DetectionBudget detectionBudget() {
+    public ByteBudget detectionBudget() {
         return detectionBudget;
     }
 
@@ -46,8 +61,10 @@ public final class L7Pipeline implements FlowListener {
 
     private L7Session session(Flow flow) {
         L7Session s = (L7Session) flow.attachment;
-        if (s == null && !protocols.isEmpty()) {
-            s = new L7Session(flow, protocols, sink, counters, detectionBudget);
+        List<ProtocolHandle> candidates = flow.isTcp() ? tcp : udp;
+        // without a protocol of the flow's transport there is nothing to detect, so nothing is held for it
+        if (s == null && !candidates.isEmpty()) {
+            s = new L7Session(flow, candidates, sink, counters, detectionBudget);
             flow.attachment = s;
         }
         return s;

@@ -9,6 +9,7 @@ import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParser;
 import io.flowscope.api.SignalSource;
 import io.flowscope.api.Transport;
+import io.flowscope.platform.budget.ByteBudget;
 import io.flowscope.platform.flow.Flow;
 import io.flowscope.platform.metrics.PipelineCounters;
 import java.io.ByteArrayOutputStream;
@@ -24,8 +25,8 @@ import java.util.List;
  * protocols of the flow's transport, highest {@code priority} first, then those whose default ports match
  * the flow, then by plugin id, until one says MATCH (another MATCH on the same bytes is counted as
  * ambiguous); then it replays what was held to that protocol's new parser and feeds it from there on:
- * ordered bytes for TCP, whole datagrams for UDP. Parser output goes to a {@link Pairer}. Any exception
- * from plugin code disables the plugin and ends L7 for the flow.
+ * ordered bytes for TCP, whole datagrams for UDP. Parser output goes to a {@link Pairer}. An exception
+ * from plugin code ends L7 for this flow and is counted against the plugin ({@link FailurePolicy}).
  */
 final class L7Session implements MessageSink {
 
@@ -61,23 +62,26 @@ final class L7Session implements MessageSink {
     /** A failure of the host's own code (pairing, the store) met while the parser was emitting. */
     private RuntimeException hostFailure;
 
-    private final DetectionBudget budget;
+    /** What all flows of the pipeline may hold while detecting; a flow that cannot hold more is not detected. */
+    private final ByteBudget budget;
 
-    L7Session(Flow flow, List<ProtocolHandle> all, RecordSink sink, PipelineCounters counters, DetectionBudget budget) {
+    /**
+     * @param ofTransport the protocols of the flow's transport, highest priority first, then by plugin id
+     *                    ({@link L7Pipeline} orders them once); within a priority, those whose default
+     *                    ports hold the flow's server port go first
+     */
+    L7Session(Flow flow, List<ProtocolHandle> ofTransport, RecordSink sink, PipelineCounters counters, ByteBudget budget) {
         this.flow = flow;
         this.budget = budget;
         this.sink = sink;
         this.counters = counters;
-        Transport transport = flow.isTcp() ? Transport.TCP : Transport.UDP;
-        List<ProtocolHandle> ordered = new ArrayList<>(all.size());
-        for (ProtocolHandle h : all) {
-            if (h.enabled() && h.descriptor().transport() == transport) {
-                ordered.add(h);
-            }
+        List<ProtocolHandle> ordered = ofTransport;
+        if (ofTransport.stream().anyMatch(h -> h.descriptor().defaultPorts().contains(flow.port1))) {
+            ordered = new ArrayList<>(ofTransport);
+            // stable: the pipeline's order stays within each priority and hint
+            ordered.sort(java.util.Comparator.comparingInt((ProtocolHandle h) -> -h.descriptor().priority())
+                    .thenComparingInt(h -> h.descriptor().defaultPorts().contains(flow.port1) ? 0 : 1));
         }
-        ordered.sort(java.util.Comparator.comparingInt((ProtocolHandle h) -> -h.descriptor().priority())
-                .thenComparing(h -> h.descriptor().defaultPorts().contains(flow.port1) ? 0 : 1)
-                .thenComparing(ProtocolHandle::pluginId));
         this.candidates = ordered;
         this.refused = new int[ordered.size()];
     }
@@ -169,7 +173,7 @@ final class L7Session implements MessageSink {
         int len = data.remaining();
         if (!budget.reserve(len)) {
             // the pipeline's detection budget is spent: this flow is not detected (counted), others go on
-            counters.error("l7_detection_budget");
+            budget.evicted();
             giveUpDetection();
             return;
         }

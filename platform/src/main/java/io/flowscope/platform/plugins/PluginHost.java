@@ -227,7 +227,7 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
             }
             collectExtensions(w, e);
         }
-        // detection asks protocols in a fixed order (port hints first, see L7Session): by plugin id, then protocol id
+        // a stable order for listings; detection orders by transport and priority itself (L7Pipeline)
         protocols.sort(java.util.Comparator.comparing(ProtocolHandle::pluginId).thenComparing(h -> h.descriptor().id()));
     }
 

@@ -8,6 +8,7 @@ import static io.flowscope.platform.testing.Frames.tcp4;
 import static io.flowscope.platform.testing.Frames.v4;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowscope.platform.budget.ByteBudget;
 import io.flowscope.platform.packet.MetaPacket;
 import io.flowscope.platform.packet.PacketDecoder;
 import java.io.ByteArrayOutputStream;
@@ -22,14 +23,14 @@ class ReassemblyBoundsTest {
 
     final ByteArrayOutputStream client = new ByteArrayOutputStream();
     final AtomicLong maxUsed = new AtomicLong();
-    ReassemblyBudget budget;
+    ByteBudget budget;
     FlowGenerator gen;
     final PacketDecoder decoder = new PacketDecoder();
     final MetaPacket m = new MetaPacket();
     long now = 1_000_000_000L;
 
     void generator(long budgetBytes) {
-        budget = new ReassemblyBudget(budgetBytes);
+        budget = new ByteBudget(budgetBytes);
         gen = new FlowGenerator(new FlowListener() {
             @Override
             public void payload(Flow flow, int side, ByteBuffer b, int off, int len, long ts) {
@@ -72,7 +73,7 @@ class ReassemblyBoundsTest {
 
     @Test
     void aHoleIsGivenUpAfterItsTimeoutAndTheStreamGoesOn() {
-        generator(ReassemblyBudget.DEFAULT_BYTES);
+        generator(FlowGenerator.DEFAULT_REASSEMBLY_BUDGET);
         handshake(40000);
         data(40000, 101, "aaaa", 10);
         data(40000, 109, "cccc", 10); // "bbbb" (105..108) never arrives

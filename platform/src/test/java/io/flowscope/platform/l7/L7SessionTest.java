@@ -112,7 +112,7 @@ class L7SessionTest {
         };
         ProtocolHandle h = new ProtocolHandle("rec", undecided, undecided.descriptor(), (a, b, c, d, e) -> { },
                 FailurePolicy.DEFAULT);
-        DetectionBudget budget = new DetectionBudget(100);
+        io.flowscope.platform.budget.ByteBudget budget = new io.flowscope.platform.budget.ByteBudget(100);
         PipelineCounters counters = new PipelineCounters();
         List<L7Record> rows = new ArrayList<>();
         io.flowscope.platform.flow.FlowGenerator flows = new io.flowscope.platform.flow.FlowGenerator(
@@ -146,7 +146,7 @@ class L7SessionTest {
         }
         flows.finish();
         assertThat(peak).isLessThanOrEqualTo(100);
-        assertThat(counters.errors()).containsEntry("l7_detection_budget", 4L);
+        assertThat(budget.evictions()).isEqualTo(4);
         assertThat(budget.used()).isZero();
     }
 }
