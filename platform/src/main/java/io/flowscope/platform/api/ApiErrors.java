@@ -42,8 +42,7 @@ class ApiErrors {
 
     @ExceptionHandler(QueryRefusedException.class)
     ResponseEntity<Map<String, String>> queryRefused(QueryRefusedException e, HttpServletRequest request) {
-        HttpStatus status = e.kind() == QueryRefusedException.Kind.TOO_LARGE ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST;
-        return refused(status, e.getMessage(), request);
+        return refused(HttpStatus.BAD_REQUEST, e.getMessage(), request);
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
