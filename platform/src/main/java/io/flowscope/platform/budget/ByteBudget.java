@@ -1,7 +1,7 @@
 package io.flowscope.platform.budget;
 
 /**
- * Bytes that many per-flow holders (TCP streams' out-of-order segments, L7 detection holds) may keep
+ * Bytes that many per-flow holders (TCP streams' out-of-order segments, L7 detection holds, pending requests, parser state) may keep
  * together in one pipeline. A holder that cannot reserve more gives up what it was holding for (reported
  * as a gap, or no detection) instead of holding it, and says so with {@link #evicted()}: with a million
  * flows that each hold a little, the total would otherwise be unbounded. Used from the pipeline's thread
@@ -29,6 +29,20 @@ public final class ByteBudget {
         used += bytes;
         peak = Math.max(peak, used);
         return true;
+    }
+
+    /**
+     * Takes {@code bytes} even past the limit: for holdings measured after they happened (a parser's
+     * retained state); the owner then evicts others until {@link #over()} is false.
+     */
+    public void force(long bytes) {
+        used += bytes;
+        peak = Math.max(peak, used);
+    }
+
+    /** Whether more is held than the limit allows. */
+    public boolean over() {
+        return used > limit;
     }
 
     /** Gives back bytes reserved before. */

@@ -3,7 +3,7 @@ package io.flowscope.platform.flow;
 /**
  * One bidirectional flow. Side 0 is the client, side 1 the server; arrays indexed by side hold what
  * that side sent ({@code [0]} = tx, {@code [1]} = rx in DeepFlow's terms). Times are µs since the epoch.
- * Fields are public for the store's writers; only the {@link FlowGenerator} changes them.
+ * Only the {@link FlowGenerator} changes it, on its thread; what leaves that thread is a {@link FlowReport}.
  */
 public final class Flow {
     public long id;
@@ -55,15 +55,15 @@ public final class Flow {
     boolean closed;
     public int closeType = CloseType.UNKNOWN;
 
-    /** L7 results, filled by the L7 pipeline before the flow is reported. */
-    public int l7Protocol;
-    public int l7Requests;
-    public int l7Responses;
-    public int l7ClientErrors;
-    public int l7ServerErrors;
-    public int l7Timeouts;
-    public int l7ParseFailed;
-    public String requestDomain;
+    /** The host's description of this flow's connection (tuple, interface, signal source), made at creation. */
+    public io.flowscope.platform.connection.Connection connection;
+    /** Cumulative counts at the previous report ({@link FlowReport}), null before the first. */
+    long[] reported;
+    /** Whether the final report was made (a closed flow lingers after it only to absorb late packets). */
+    boolean ended;
+    /** Per side: the ACK number that acknowledges its FIN, and whether the other side sent it. */
+    final int[] finAck = new int[2];
+    final boolean[] finAcked = new boolean[2];
 
     final TcpStream[] streams;
     /** State the payload handler keeps for this flow (the L7 session). */

@@ -30,6 +30,8 @@ public final class FlowGenerator {
     /** A SYN that nobody answered for this long is a failed connection attempt. */
     public static final long SYN_TIMEOUT = 5_000_000L;
     private static final long SWEEP_EVERY = 1_000_000L;
+    /** Flows that live on are reported at each minute boundary of the clock (DeepFlow's forced report). */
+    public static final long REPORT_EVERY = 60_000_000L;
     /** Default bytes the out-of-order segments of all flows of a generator may take together: 64 MiB. */
     public static final long DEFAULT_REASSEMBLY_BUDGET = 64L << 20;
 
@@ -45,6 +47,8 @@ public final class FlowGenerator {
     private long clock;
     private long tableFull;
     private long holeTimeouts;
+    /** The minute (of the clock) whose forced reports were made; -1 before the first packet. */
+    private long reportedMinute = -1;
 
     /**
      * @param ids         gives each new flow its id (the store's sequence, unique across imports)
@@ -84,16 +88,49 @@ public final class FlowGenerator {
         return tableFull;
     }
 
+    /**
+     * Moves the clock to {@code nowMicros} without a packet (a live source's wall clock while its link is
+     * quiet), so that idle flows expire and long ones are reported on time. Capture files never call it:
+     * their clock is their packets'.
+     */
+    public void advanceTo(long nowMicros) {
+        if (nowMicros > clock) {
+            clock = nowMicros;
+        }
+        maybeSweep();
+    }
+
+    private void maybeSweep() {
+        if (clock - lastSweep >= SWEEP_EVERY) {
+            sweep(false);
+            lastSweep = clock;
+            long minute = clock / REPORT_EVERY;
+            if (reportedMinute < 0) {
+                reportedMinute = minute;
+            } else if (minute > reportedMinute) {
+                reportedMinute = minute;
+                reportLongFlows();
+            }
+        }
+    }
+
+    /** A report of every flow that lives on and saw packets since its previous report. */
+    private void reportLongFlows() {
+        for (Flow f : table.values()) {
+            if (!f.ended && (f.reported == null || f.packets[0] != f.reported[FlowReport.PACKET_TX]
+                    || f.packets[1] != f.reported[FlowReport.PACKET_RX])) {
+                listener.flowUpdate(f);
+            }
+        }
+    }
+
     /** One decoded IP packet. */
     public void packet(MetaPacket m) {
         long ts = m.tsMicros;
         if (ts > clock) {
             clock = ts;
         }
-        if (clock - lastSweep >= SWEEP_EVERY) {
-            sweep(false);
-            lastSweep = clock;
-        }
+        maybeSweep();
         probe.set(m);
         Flow f = table.get(probe);
         boolean tcp = m.protocol == 6;
@@ -119,6 +156,9 @@ public final class FlowGenerator {
             f = create(m);
             table.put(f.key, f);
         }
+        if (f.ended) {
+            return; // the last ACK or a retransmitted FIN of a flow already reported: absorbed
+        }
         int side = isClient(f, m) ? 0 : 1;
         account(f, m, side, ts);
         if (tcp) {
@@ -131,7 +171,7 @@ public final class FlowGenerator {
     /** End of input: every flow still open is reported as such (close type 5, still open). */
     public void finish() {
         for (Flow f : table.values()) {
-            if (!f.closed && f.closeType == CloseType.UNKNOWN) {
+            if (!f.ended && !f.closed && f.closeType == CloseType.UNKNOWN) {
                 f.closeType = CloseType.FORCED_REPORT;
             }
             end(f);
@@ -148,6 +188,7 @@ public final class FlowGenerator {
         f.vlan = m.vlan;
         f.interfaceId = m.interfaceId;
         f.startTime = m.tsMicros;
+        f.endTime = m.tsMicros;
         boolean senderIsClient;
         if (m.protocol == 6 && m.has(MetaPacket.SYN)) {
             senderIsClient = !m.has(MetaPacket.ACK);
@@ -165,6 +206,9 @@ public final class FlowGenerator {
             f.ip0Hi = m.dstHi; f.ip0Lo = m.dstLo; f.port0 = m.dstPort; f.mac0 = m.dstMac;
             f.ip1Hi = m.srcHi; f.ip1Lo = m.srcLo; f.port1 = m.srcPort; f.mac1 = m.srcMac;
         }
+        f.connection = io.flowscope.platform.connection.Connection.builder(f.protocol).id(f.id)
+                .client(f.ipv4, f.ip0Hi, f.ip0Lo, f.port0).server(f.ip1Hi, f.ip1Lo, f.port1)
+                .interfaceId(f.interfaceId).signalSource(io.flowscope.platform.connection.Connection.SIGNAL_PACKET).build();
         return f;
     }
 
@@ -202,6 +246,9 @@ public final class FlowGenerator {
         boolean rst = (flags & MetaPacket.RST) != 0;
         boolean fin = (flags & MetaPacket.FIN) != 0;
         TcpStream stream = f.streams[side];
+        if (ack && f.finSent[1 - side] && m.ack - f.finAck[1 - side] >= 0) {
+            f.finAcked[1 - side] = true;
+        }
         if (syn) {
             if (ack) {
                 f.synAckCount++;
@@ -242,16 +289,22 @@ public final class FlowGenerator {
             if (!f.closed) {
                 f.closeType = rstCloseType(f, side);
                 close(f);
+                end(f);
             }
         } else if (fin) {
             if (!f.finSent[side]) {
                 f.finCount++;
                 f.finSent[side] = true;
+                f.finAck[side] = m.seq + m.payloadWireLen + 1; // a FIN takes one sequence number
             }
             if (f.finSent[0] && f.finSent[1] && !f.closed) {
                 f.closeType = CloseType.NORMAL;
                 close(f);
             }
+        }
+        if (f.closed && f.closeType == CloseType.NORMAL && f.finAcked[0] && f.finAcked[1]) {
+            // both FINs acknowledged: the close is complete, reported now rather than after the linger
+            end(f);
         }
     }
 
@@ -344,7 +397,12 @@ public final class FlowGenerator {
         return CloseType.TIMEOUT;
     }
 
+    /** The final report of a flow (once; a closed flow may linger in the table after it). */
     private void end(Flow f) {
+        if (f.ended) {
+            return;
+        }
+        f.ended = true;
         if (f.streams != null && !f.closed) {
             for (int side = 0; side < 2; side++) {
                 streams.flow = f;

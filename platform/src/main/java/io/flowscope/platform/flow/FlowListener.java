@@ -24,6 +24,17 @@ public interface FlowListener {
     /** Bytes of one direction that will never arrive (not captured, cut by the snap length, or given up by reassembly). */
     void gap(Flow flow, int side, long lostBytes);
 
-    /** The flow is over (closed, expired or the input ended) and is reported; no more calls for it follow. */
+    /**
+     * A flow that lives on is reported (once a minute): what it counted since its previous report goes
+     * out as a row with close type FORCED_REPORT ({@link FlowReport#take}).
+     */
+    default void flowUpdate(Flow flow) {
+    }
+
+    /**
+     * The flow is over (closed, expired or the input ended): its final report. No more calls for it
+     * follow. A closed TCP flow is reported when its close completes (RST, or the ACK of the second FIN),
+     * not after the linger that absorbs its last packets.
+     */
     void flowEnded(Flow flow);
 }

@@ -2,8 +2,7 @@ package io.flowscope.platform.ingest;
 
 import io.flowscope.platform.api.RequestBodies;
 import io.flowscope.platform.metrics.FlowscopeMetrics;
-import io.flowscope.platform.plugins.PluginHost;
-import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.pipeline.Pipelines;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,9 +31,9 @@ class ImportController {
     private final FlowscopeMetrics metrics;
     private final long maxUpload;
 
-    ImportController(PluginHost plugins, DuckDbStore store, FlowscopeMetrics metrics,
+    ImportController(Pipelines pipelines, FlowscopeMetrics metrics,
             @Value("${flowscope.import.max-upload-bytes:1GB}") DataSize maxUpload) {
-        this.importer = new CaptureImporter(plugins, store);
+        this.importer = new CaptureImporter(pipelines);
         this.metrics = metrics;
         this.maxUpload = maxUpload.toBytes();
     }

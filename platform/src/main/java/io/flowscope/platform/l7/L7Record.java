@@ -3,14 +3,15 @@ package io.flowscope.platform.l7;
 import io.flowscope.api.L7Message;
 import io.flowscope.api.MessageKind;
 import io.flowscope.api.ResponseStatus;
-import io.flowscope.platform.flow.Flow;
+import io.flowscope.platform.connection.Connection;
 
 /**
  * One row of l7_flow_log: a request paired with its response (type 2, session), or a request or
  * response that stayed alone (type 0 or 1).
  */
 public final class L7Record {
-    public final Flow flow;
+    /** The connection it was seen on (its flow_id, tuple, signal source and process). */
+    public final Connection connection;
     public final int l7Protocol;
     public final String protocolId;
     public final MessageKind type;
@@ -20,9 +21,9 @@ public final class L7Record {
     public final L7Message response;
     public final ResponseStatus status;
 
-    L7Record(Flow flow, int l7Protocol, String protocolId, MessageKind type, L7Message request, L7Message response,
+    L7Record(Connection connection, int l7Protocol, String protocolId, MessageKind type, L7Message request, L7Message response,
              ResponseStatus status) {
-        this.flow = flow;
+        this.connection = connection;
         this.l7Protocol = l7Protocol;
         this.protocolId = protocolId;
         this.type = type;

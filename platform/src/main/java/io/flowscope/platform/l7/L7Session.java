@@ -7,28 +7,36 @@ import io.flowscope.api.L7Message;
 import io.flowscope.api.MessageSink;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParser;
-import io.flowscope.api.SignalSource;
-import io.flowscope.api.Transport;
-import io.flowscope.platform.budget.ByteBudget;
-import io.flowscope.platform.flow.Flow;
+import io.flowscope.platform.connection.Connection;
+import io.flowscope.platform.connection.L7Counts;
 import io.flowscope.platform.metrics.PipelineCounters;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The L7 side of one flow. First it detects: the first bytes of each direction are shown to the enabled
- * protocols of the flow's transport, highest {@code priority} first, then those whose default ports match
- * the flow, then by plugin id, until one says MATCH (another MATCH on the same bytes is counted as
+ * The L7 side of one connection, whatever saw it (a packet flow, a traced socket). First it detects: the
+ * first bytes of each direction are shown to the enabled protocols of the connection's transport, highest
+ * {@code priority} first, then those whose default ports match its server port, then by plugin id, until one says MATCH (another MATCH on the same bytes is counted as
  * ambiguous); then it replays what was held to that protocol's new parser and feeds it from there on:
  * ordered bytes for TCP, whole datagrams for UDP. Parser output goes to a {@link Pairer}. An exception
- * from plugin code ends L7 for this flow and is counted against the plugin ({@link FailurePolicy}).
+ * from plugin code ends L7 for this connection and is counted against the plugin ({@link FailurePolicy}).
+ * What it holds (detection bytes, pending requests, parser state) counts against the {@link L7Pipeline}'s
+ * budgets, which may take it back ({@code evict…}). Used from the pipeline's thread only.
  */
-final class L7Session implements MessageSink {
+public final class L7Session implements MessageSink {
+
+    /** How a connection ended, for the parser and for requests still waiting. */
+    public enum End {
+        /** Closed by its ends: parser {@code onClose}, waiting requests timed out. */
+        CLOSED,
+        /** Idle too long: parser {@code onExpire}, waiting requests timed out. */
+        IDLE,
+        /** The input ended or the session was given up: parser {@code onExpire}, waiting requests unknown. */
+        UNKNOWN
+    }
 
     /** Bytes per direction shown to detectors. */
     static final int DETECT_BYTES = 1024;
@@ -40,9 +48,11 @@ final class L7Session implements MessageSink {
     private record Held(int side, byte[] bytes, long ts) {
     }
 
-    private final Flow flow;
+    private final Connection connection;
+    private final L7Pipeline pipeline;
     private final RecordSink sink;
     private final PipelineCounters counters;
+    private final L7Counts counts = new L7Counts();
     private State state = State.DETECTING;
     private List<ProtocolHandle> candidates;
     /** Per candidate: directions in which it said NO_MATCH (bit 0 = from client, bit 1 = from server). */
@@ -56,37 +66,62 @@ final class L7Session implements MessageSink {
     private Pairer pairer;
     /** Whether the datagram being delivered was cut (UDP). */
     private boolean truncatedDatagram;
-    private ConnectionInfo connection;
+    /** The parser's last {@code retainedBytes()}, as counted in the pipeline's parser-state budget. */
+    private long retained;
     /** The latest capture time this session saw: the parsers' clock. */
     private long now;
     /** A failure of the host's own code (pairing, the store) met while the parser was emitting. */
     private RuntimeException hostFailure;
 
-    /** What all flows of the pipeline may hold while detecting; a flow that cannot hold more is not detected. */
-    private final ByteBudget budget;
-
     /**
-     * @param ofTransport the protocols of the flow's transport, highest priority first, then by plugin id
-     *                    ({@link L7Pipeline} orders them once); within a priority, those whose default
-     *                    ports hold the flow's server port go first
+     * @param ofTransport the protocols of the connection's transport, highest priority first, then by plugin
+     *                    id ({@link L7Pipeline} orders them once); within a priority, those whose default
+     *                    ports hold the connection's server port go first
      */
-    L7Session(Flow flow, List<ProtocolHandle> ofTransport, RecordSink sink, PipelineCounters counters, ByteBudget budget) {
-        this.flow = flow;
-        this.budget = budget;
-        this.sink = sink;
-        this.counters = counters;
+    L7Session(Connection connection, List<ProtocolHandle> ofTransport, L7Pipeline pipeline) {
+        this.connection = connection;
+        this.pipeline = pipeline;
+        this.sink = pipeline.sink();
+        this.counters = pipeline.counters();
+        int serverPort = connection.port1();
         List<ProtocolHandle> ordered = ofTransport;
-        if (ofTransport.stream().anyMatch(h -> h.descriptor().defaultPorts().contains(flow.port1))) {
+        if (ofTransport.stream().anyMatch(h -> h.descriptor().defaultPorts().contains(serverPort))) {
             ordered = new ArrayList<>(ofTransport);
             // stable: the pipeline's order stays within each priority and hint
             ordered.sort(java.util.Comparator.comparingInt((ProtocolHandle h) -> -h.descriptor().priority())
-                    .thenComparingInt(h -> h.descriptor().defaultPorts().contains(flow.port1) ? 0 : 1));
+                    .thenComparingInt(h -> h.descriptor().defaultPorts().contains(serverPort) ? 0 : 1));
         }
         this.candidates = ordered;
         this.refused = new int[ordered.size()];
     }
 
-    void data(int side, ByteBuffer data, long ts) {
+    /** The connection this session parses. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** What was counted so far (cumulative): requests, responses, errors, the protocol and first domain. */
+    public L7Counts counts() {
+        return counts;
+    }
+
+    /** Ordered bytes of one direction (0 = from the client); {@code buffer} is valid during the call only. */
+    public void data(int side, ByteBuffer buffer, int offset, int length, long ts) {
+        if (state != State.NONE) {
+            pipeline.touch(this);
+            data(side, pipeline.view(buffer, offset, length), ts);
+        }
+    }
+
+    /** One whole datagram; {@code truncated} when its end was not captured. */
+    public void datagram(int side, ByteBuffer buffer, int offset, int length, boolean truncated, long ts) {
+        if (state != State.NONE && length > 0) {
+            pipeline.touch(this);
+            datagram(side, pipeline.view(buffer, offset, length), ts, truncated);
+        }
+    }
+
+    private void data(int side, ByteBuffer data, long ts) {
         now = Math.max(now, ts);
         switch (state) {
             case DETECTING -> detect(side, data, ts);
@@ -96,8 +131,7 @@ final class L7Session implements MessageSink {
         }
     }
 
-    /** One whole UDP datagram; {@code truncated} when its end was not captured. */
-    void datagram(int side, ByteBuffer data, long ts, boolean truncated) {
+    private void datagram(int side, ByteBuffer data, long ts, boolean truncated) {
         truncatedDatagram = truncated;
         try {
             data(side, data, ts);
@@ -106,7 +140,8 @@ final class L7Session implements MessageSink {
         }
     }
 
-    void gap(int side, long lost) {
+    /** Bytes of one direction that will never arrive. */
+    public void gap(int side, long lost) {
         if (state == State.PARSING) {
             if (!protocol.enabled()) {
                 state = State.NONE;
@@ -117,6 +152,7 @@ final class L7Session implements MessageSink {
             } catch (Throwable t) {
                 failed("onGap", t);
             }
+            measure();
             rethrowHostFailure();
         } else if (state == State.DETECTING) {
             // what was held no longer continues: detect afresh on what follows the hole
@@ -126,24 +162,85 @@ final class L7Session implements MessageSink {
         }
     }
 
-    /** The flow ended: close the parser, report unpaired messages, fill the flow's L7 counters. */
-    void end() {
+    /** The connection ended: the parser is told, unpaired requests are reported, the budgets get back what was held. */
+    public void end(End how) {
+        pipeline.closed(this);
         releaseHeld();
         if (state == State.PARSING && protocol.enabled()) {
             try {
-                if (flow.isClosed()) {
+                if (how == End.CLOSED) {
                     parser.onClose();
                 } else {
                     parser.onExpire();
                 }
             } catch (Throwable t) {
-                failed(flow.isClosed() ? "onClose" : "onExpire", t);
+                failed(how == End.CLOSED ? "onClose" : "onExpire", t);
             }
-            rethrowHostFailure();
         }
+        state = State.NONE;
+        parser = null;
+        setRetained(0);
         if (pairer != null) {
-            pairer.flush(flow.isClosed() || flow.closeType == io.flowscope.platform.flow.CloseType.TIMEOUT);
-            flow.l7Protocol = protocol.descriptor().l7ProtocolId();
+            pairer.flush(how != End.UNKNOWN);
+        }
+        rethrowHostFailure();
+    }
+
+    boolean holdsDetection() {
+        return heldBytes > 0;
+    }
+
+    boolean holdsPending() {
+        return pairer != null && pairer.hasPending();
+    }
+
+    long retained() {
+        return retained;
+    }
+
+    /** The detection budget needs what this session holds: it stops detecting (and parses nothing). */
+    void evictDetection() {
+        giveUpDetection();
+    }
+
+    /** The pairing budget needs room: this session's waiting requests are reported alone, as unknown. */
+    void evictPending() {
+        pairer.flush(false);
+    }
+
+    /** The parser-state budget needs room: this session's parser is dropped and its waiting requests reported. */
+    void evictParser() {
+        state = State.NONE;
+        parser = null;
+        setRetained(0);
+        if (pairer != null) {
+            pairer.flush(false);
+        }
+    }
+
+    /** Reads the parser's retained state after a call and tells the pipeline's budget the change. */
+    private void measure() {
+        if (parser != null && state == State.PARSING) {
+            long r;
+            try {
+                r = parser.retainedBytes();
+            } catch (Throwable t) {
+                failed("retainedBytes", t);
+                return;
+            }
+            if (r != retained) {
+                long delta = r - retained;
+                retained = r;
+                pipeline.parserState(this, delta);
+            }
+        }
+    }
+
+    private void setRetained(long r) {
+        if (r != retained) {
+            long delta = r - retained;
+            retained = r;
+            pipeline.budgets().parserState().release(-delta);
         }
     }
 
@@ -171,9 +268,8 @@ final class L7Session implements MessageSink {
 
     private void detect(int side, ByteBuffer data, long ts) {
         int len = data.remaining();
-        if (!budget.reserve(len)) {
-            // the pipeline's detection budget is spent: this flow is not detected (counted), others go on
-            budget.evicted();
+        if (!pipeline.reserveDetection(this, len)) {
+            // the detection budget is spent and nothing idle can give back: this connection is not detected
             giveUpDetection();
             return;
         }
@@ -195,9 +291,9 @@ final class L7Session implements MessageSink {
             }
             Detection d;
             try {
-                d = h.factory().detect(first.duplicate(), dir, connection());
+                d = h.factory().detect(first.duplicate(), dir, connection.info());
             } catch (Throwable t) {
-                h.failed("detect", t, connection());
+                h.failed("detect", t, connection.info());
                 continue;
             }
             if (d == Detection.MATCH) {
@@ -224,7 +320,7 @@ final class L7Session implements MessageSink {
     /** Gives back to the budget what this session holds for detection. */
     private void releaseHeld() {
         if (heldBytes > 0) {
-            budget.release(heldBytes);
+            pipeline.budgets().detection().release(heldBytes);
             heldBytes = 0;
         }
         held = null;
@@ -238,12 +334,12 @@ final class L7Session implements MessageSink {
                 continue;
             }
             try {
-                if (other.factory().detect(first.duplicate(), dir, connection()) == Detection.MATCH) {
+                if (other.factory().detect(first.duplicate(), dir, connection.info()) == Detection.MATCH) {
                     counters.error("l7_ambiguous_detection");
                     return;
                 }
             } catch (Throwable t) {
-                other.failed("detect", t, connection());
+                other.failed("detect", t, connection.info());
             }
         }
     }
@@ -264,7 +360,19 @@ final class L7Session implements MessageSink {
 
     private void start(ProtocolHandle h) {
         protocol = h;
-        pairer = new Pairer(flow, h.descriptor().l7ProtocolId(), h.descriptor().id(), sink, counters);
+        counts.l7Protocol = h.descriptor().l7ProtocolId();
+        pairer = new Pairer(connection, counts, h.descriptor().l7ProtocolId(), h.descriptor().id(), sink, counters,
+                new Pairer.Budget() {
+                    @Override
+                    public boolean reserve(long bytes) {
+                        return pipeline.reservePairing(L7Session.this, bytes);
+                    }
+
+                    @Override
+                    public void release(long bytes) {
+                        pipeline.budgets().pairing().release(bytes);
+                    }
+                });
         h.sessionStarted();
         try {
             parser = h.factory().newParser(new Context());
@@ -289,14 +397,15 @@ final class L7Session implements MessageSink {
             return;
         }
         try {
-            if (flow.isTcp()) {
+            if (connection.isTcp()) {
                 parser.onData(direction(side), data, ts);
             } else {
                 parser.onDatagram(direction(side), data, ts, truncatedDatagram);
             }
         } catch (Throwable t) {
-            failed(flow.isTcp() ? "onData" : "onDatagram", t);
+            failed(connection.isTcp() ? "onData" : "onDatagram", t);
         }
+        measure();
         rethrowHostFailure();
     }
 
@@ -304,38 +413,13 @@ final class L7Session implements MessageSink {
     private void failed(String during, Throwable t) {
         state = State.NONE;
         parser = null;
+        setRetained(0);
         releaseHeld();
-        protocol.failed(during, t, connection());
+        protocol.failed(during, t, connection.info());
     }
 
     private static Direction direction(int side) {
         return side == 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
-    }
-
-    private ConnectionInfo connection() {
-        if (connection == null) {
-            connection = ConnectionInfo.builder(flow.isTcp() ? Transport.TCP : Transport.UDP)
-                    .client(address(flow.ipv4, flow.ip0Hi, flow.ip0Lo), flow.port0)
-                    .server(address(flow.ipv4, flow.ip1Hi, flow.ip1Lo), flow.port1)
-                    .signalSource(SignalSource.PACKET).interfaceId(flow.interfaceId).build();
-        }
-        return connection;
-    }
-
-    static InetAddress address(boolean ipv4, long hi, long lo) {
-        try {
-            if (ipv4) {
-                return InetAddress.getByAddress(new byte[] {(byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo});
-            }
-            byte[] a = new byte[16];
-            for (int i = 0; i < 8; i++) {
-                a[i] = (byte) (hi >>> (56 - 8 * i));
-                a[8 + i] = (byte) (lo >>> (56 - 8 * i));
-            }
-            return InetAddress.getByAddress(a);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The parser's view of the host: the sink is this session, never a host object. */
@@ -347,7 +431,7 @@ final class L7Session implements MessageSink {
 
         @Override
         public ConnectionInfo connection() {
-            return L7Session.this.connection();
+            return connection.info();
         }
 
         @Override
@@ -357,13 +441,13 @@ final class L7Session implements MessageSink {
 
         @Override
         public void reportProblem(String kind, String message) {
-            protocol.problem(kind, message, L7Session.this.connection());
+            protocol.problem(kind, message, connection.info());
             counters.error(protocol.descriptor().id() + "_" + kind);
         }
     }
 
     @Override
     public String toString() {
-        return "L7Session[flow=" + flow.id + ", state=" + state + ", refused=" + Arrays.toString(refused) + "]";
+        return "L7Session[" + connection + ", state=" + state + ", refused=" + Arrays.toString(refused) + "]";
     }
 }

@@ -3,36 +3,52 @@ package io.flowscope.platform.l7;
 import io.flowscope.api.L7Message;
 import io.flowscope.api.MessageKind;
 import io.flowscope.api.ResponseStatus;
-import io.flowscope.platform.flow.Flow;
+import io.flowscope.platform.connection.Connection;
+import io.flowscope.platform.connection.L7Counts;
 import io.flowscope.platform.metrics.PipelineCounters;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Pairs one flow's requests with responses: by stream id when the parser gives one, else first in,
- * first out. Unmatched requests and responses become rows of their own, never silently dropped.
- * Queues are bounded; an eviction is counted and the evicted request reported alone.
+ * Pairs one connection's requests with responses: by stream id when the parser gives one, else first in,
+ * first out. Unmatched requests and responses become rows of their own, never silently dropped. Queues
+ * are bounded per connection ({@link #MAX_PENDING}) and, through the {@link Budget}, across all
+ * connections; an eviction is counted and the evicted request reported alone. Results are counted in the
+ * connection's {@link L7Counts}.
  */
 final class Pairer {
 
     static final int MAX_PENDING = 1024;
 
-    private final Flow flow;
+    /** The pending bytes all connections share; {@code reserve} may make room by flushing others. */
+    interface Budget {
+        boolean reserve(long bytes);
+
+        void release(long bytes);
+    }
+
+    private final Connection connection;
+    private final L7Counts counts;
     private final int l7Protocol;
     private final String protocolId;
     private final RecordSink sink;
     private final PipelineCounters counters;
+    private final Budget budget;
     private final ArrayDeque<L7Message> fifo = new ArrayDeque<>();
     private Map<Long, L7Message> byStream;
+    private long pendingBytes;
 
-    Pairer(Flow flow, int l7Protocol, String protocolId, RecordSink sink, PipelineCounters counters) {
-        this.flow = flow;
+    Pairer(Connection connection, L7Counts counts, int l7Protocol, String protocolId, RecordSink sink,
+           PipelineCounters counters, Budget budget) {
+        this.connection = connection;
+        this.counts = counts;
         this.l7Protocol = l7Protocol;
         this.protocolId = protocolId;
         this.sink = sink;
         this.counters = counters;
+        this.budget = budget;
     }
 
     void add(L7Message m) {
@@ -43,7 +59,15 @@ final class Pairer {
         }
     }
 
-    /** The flow ended: requests still waiting are reported alone, as timed out when the connection ended. */
+    /** Whether requests are waiting. */
+    boolean hasPending() {
+        return pendingBytes > 0;
+    }
+
+    /**
+     * Requests still waiting are reported alone: as timed out when the connection ended without their
+     * responses, else ({@code connectionEnded} false: the input ended, or state was evicted) as unknown.
+     */
     void flush(boolean connectionEnded) {
         ResponseStatus status = connectionEnded ? ResponseStatus.TIMEOUT : ResponseStatus.UNKNOWN;
         for (L7Message r : fifo) {
@@ -56,6 +80,8 @@ final class Pairer {
             }
             byStream.clear();
         }
+        budget.release(pendingBytes);
+        pendingBytes = 0;
     }
 
     private void request(L7Message m) {
@@ -64,6 +90,13 @@ final class Pairer {
             record(MessageKind.REQUEST, m, null, m.status() == ResponseStatus.UNKNOWN ? ResponseStatus.OK : m.status());
             return;
         }
+        long cost = estimate(m);
+        if (!budget.reserve(cost)) {
+            // nothing else to make room from: this request is reported alone now rather than held
+            record(MessageKind.REQUEST, m, null, ResponseStatus.UNKNOWN);
+            return;
+        }
+        pendingBytes += cost;
         if (m.streamId() != L7Message.NO_STREAM) {
             if (byStream == null) {
                 // insertion order: the first entry is the oldest request, the one to evict
@@ -77,6 +110,7 @@ final class Pairer {
             }
             L7Message previous = byStream.put(m.streamId(), m);
             if (previous != null) {
+                released(previous);
                 record(MessageKind.REQUEST, previous, null, ResponseStatus.UNKNOWN);
             }
             return;
@@ -97,36 +131,59 @@ final class Pairer {
         if (req == null) {
             record(MessageKind.RESPONSE, null, m, m.status());
         } else {
+            released(req);
             ResponseStatus status = req.status() == ResponseStatus.PARSE_FAILED ? ResponseStatus.PARSE_FAILED : m.status();
             record(MessageKind.SESSION, req, m, status);
         }
     }
 
     private void evicted(L7Message m) {
+        released(m);
         counters.error("l7_pairing_queue_full");
         record(MessageKind.REQUEST, m, null, ResponseStatus.UNKNOWN);
     }
 
+    private void released(L7Message m) {
+        long b = estimate(m);
+        pendingBytes -= b;
+        budget.release(b);
+    }
+
+    /** What a waiting request costs, roughly: the object and its texts. */
+    static long estimate(L7Message m) {
+        long n = 160;
+        n += chars(m.operation()) + chars(m.domain()) + chars(m.resource()) + chars(m.endpoint()) + chars(m.version())
+                + chars(m.traceId()) + chars(m.spanId()) + chars(m.exception());
+        for (Map.Entry<String, String> e : m.attributes().entrySet()) {
+            n += 64 + chars(e.getKey()) + chars(e.getValue());
+        }
+        return n;
+    }
+
+    private static long chars(String s) {
+        return s == null ? 0 : 48 + s.length();
+    }
+
     private void record(MessageKind type, L7Message request, L7Message response, ResponseStatus status) {
         if (type != MessageKind.RESPONSE) {
-            flow.l7Requests++;
+            counts.requests++;
             counters.request(protocolId);
         }
         if (type != MessageKind.REQUEST) {
-            flow.l7Responses++;
+            counts.responses++;
         }
         switch (status) {
-            case CLIENT_ERROR -> flow.l7ClientErrors++;
-            case SERVER_ERROR -> flow.l7ServerErrors++;
-            case TIMEOUT -> flow.l7Timeouts++;
-            case PARSE_FAILED -> flow.l7ParseFailed++;
+            case CLIENT_ERROR -> counts.clientErrors++;
+            case SERVER_ERROR -> counts.serverErrors++;
+            case TIMEOUT -> counts.timeouts++;
+            case PARSE_FAILED -> counts.parseFailed++;
             default -> {
             }
         }
         L7Message side = request != null ? request : response;
-        if (flow.requestDomain == null && side.domain() != null) {
-            flow.requestDomain = side.domain();
+        if (counts.requestDomain == null && side.domain() != null) {
+            counts.requestDomain = side.domain();
         }
-        sink.l7(new L7Record(flow, l7Protocol, protocolId, type, request, response, status));
+        sink.l7(new L7Record(connection, l7Protocol, protocolId, type, request, response, status));
     }
 }

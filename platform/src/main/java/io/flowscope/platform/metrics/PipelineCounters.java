@@ -63,6 +63,20 @@ public final class PipelineCounters {
         return c;
     }
 
+    /** Adds what {@code other} counted to these counts; the peak is the larger one. */
+    public void add(PipelineCounters other) {
+        packets += other.packets;
+        bytes += other.bytes;
+        tcpFlows += other.tcpFlows;
+        udpFlows += other.udpFlows;
+        otherFlows += other.otherFlows;
+        l7Messages += other.l7Messages;
+        writeBatches += other.writeBatches;
+        reassemblyPeakBytes = Math.max(reassemblyPeakBytes, other.reassemblyPeakBytes);
+        other.requests.forEach(this::request);
+        other.errors.forEach(this::error);
+    }
+
     /** What was counted since {@code earlier} (a copy taken before); the peak is taken as it is. */
     public PipelineCounters minus(PipelineCounters earlier) {
         PipelineCounters d = new PipelineCounters();

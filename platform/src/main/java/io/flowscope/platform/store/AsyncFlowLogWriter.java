@@ -1,6 +1,6 @@
 package io.flowscope.platform.store;
 
-import io.flowscope.platform.flow.Flow;
+import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.l7.L7Record;
 import io.flowscope.platform.l7.RecordSink;
 import java.sql.SQLException;
@@ -12,13 +12,18 @@ import java.util.concurrent.BlockingQueue;
  * DuckDB's column writes (measured: most of an import's time, in {@code duckdb_appender_flush}) overlap.
  * Records travel in batches through a small bounded queue: when the store falls behind, the producer
  * waits instead of buffering without limit. A write failure is rethrown to the producer.
+ *
+ * <p>Rows are committed when 100,000 of a table are pending ({@link FlowLogWriter#FLUSH_ROWS}) or when
+ * the oldest row not yet committed is older than the age given to {@link #commitOlderThan}, which the
+ * pipeline calls on its ticks: a live source's rows are queryable within about a second.
  */
-public final class AsyncFlowLogWriter implements RecordSink, AutoCloseable {
+public final class AsyncFlowLogWriter implements RowWriter {
 
     static final int BATCH = 4096;
     static final int QUEUED_BATCHES = 8;
 
     private static final Object[] END = new Object[0];
+    private static final Object[] COMMIT = new Object[0];
 
     private final FlowLogWriter writer;
     private final BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
@@ -27,6 +32,8 @@ public final class AsyncFlowLogWriter implements RecordSink, AutoCloseable {
     private int size;
     private volatile Throwable failure;
     private boolean closed;
+    /** System.nanoTime() of the first row added since the last commit request; 0 when none. */
+    private long uncommittedSince;
 
     public AsyncFlowLogWriter(FlowLogWriter writer) {
         this.writer = writer;
@@ -36,8 +43,8 @@ public final class AsyncFlowLogWriter implements RecordSink, AutoCloseable {
     }
 
     @Override
-    public void flow(Flow flow) {
-        add(flow);
+    public void flow(FlowReport report) {
+        add(report);
     }
 
     @Override
@@ -50,7 +57,26 @@ public final class AsyncFlowLogWriter implements RecordSink, AutoCloseable {
         return writer.batches();
     }
 
+    /**
+     * Has every row handed so far committed when the oldest of them is at least {@code ageNanos} old:
+     * hands over the partial batch, then asks the writer thread to commit.
+     */
+    public void commitOlderThan(long ageNanos) {
+        if (uncommittedSince != 0 && System.nanoTime() - uncommittedSince >= ageNanos) {
+            if (size > 0) {
+                hand(batch, size);
+                batch = new Object[BATCH];
+                size = 0;
+            }
+            hand(COMMIT, 0);
+            uncommittedSince = 0;
+        }
+    }
+
     private void add(Object o) {
+        if (uncommittedSince == 0) {
+            uncommittedSince = System.nanoTime();
+        }
         batch[size++] = o;
         if (size == BATCH) {
             hand(batch, size);
@@ -61,7 +87,7 @@ public final class AsyncFlowLogWriter implements RecordSink, AutoCloseable {
 
     private void hand(Object[] b, int n) {
         checkFailure();
-        Object[] items = n == b.length ? b : java.util.Arrays.copyOf(b, n);
+        Object[] items = n == b.length || b == COMMIT ? b : java.util.Arrays.copyOf(b, n);
         try {
             queue.put(items);
         } catch (InterruptedException e) {
@@ -80,8 +106,12 @@ public final class AsyncFlowLogWriter implements RecordSink, AutoCloseable {
                 if (failure != null) {
                     continue; // keep the producer unblocked; it will see the failure
                 }
+                if (items == COMMIT) {
+                    writer.commit();
+                    continue;
+                }
                 for (Object o : items) {
-                    if (o instanceof Flow f) {
+                    if (o instanceof FlowReport f) {
                         writer.flow(f);
                     } else {
                         writer.l7((L7Record) o);

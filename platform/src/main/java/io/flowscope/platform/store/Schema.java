@@ -1,10 +1,11 @@
 package io.flowscope.platform.store;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DDL of the flow_log tables, DeepFlow's names and units (docs/data-model.md documents every column).
- * Column order here is the order the writers append in.
+ * DuckDB's DDL of the flow_log tables, made from their column declarations ({@link Tables}): a table is
+ * created with every column; on an existing table, columns added later are added at the end.
  */
 final class Schema {
 
@@ -17,110 +18,34 @@ final class Schema {
      */
     static final int MAX_TEXT_CHARS = 4096;
 
-    static final String L4 = """
-            CREATE TABLE IF NOT EXISTS flow_log.l4_flow_log (
-              time TIMESTAMP NOT NULL,
-              start_time TIMESTAMP NOT NULL,
-              end_time TIMESTAMP NOT NULL,
-              duration UBIGINT,
-              flow_id UBIGINT NOT NULL,
-              signal_source USMALLINT,
-              capture_nic UINTEGER,
-              mac_0 UBIGINT,
-              mac_1 UBIGINT,
-              eth_type USMALLINT,
-              vlan USMALLINT,
-              is_ipv4 UTINYINT,
-              ip4_0 UINTEGER,
-              ip4_1 UINTEGER,
-              ip6_0 VARCHAR,
-              ip6_1 VARCHAR,
-              protocol UTINYINT,
-              client_port USMALLINT,
-              server_port USMALLINT,
-              tcp_flags_bit_0 USMALLINT,
-              tcp_flags_bit_1 USMALLINT,
-              syn_count UINTEGER,
-              synack_count UINTEGER,
-              fin_count UINTEGER,
-              packet_tx UBIGINT,
-              packet_rx UBIGINT,
-              byte_tx UBIGINT,
-              byte_rx UBIGINT,
-              l3_byte_tx UBIGINT,
-              l3_byte_rx UBIGINT,
-              l4_byte_tx UBIGINT,
-              l4_byte_rx UBIGINT,
-              rtt DOUBLE,
-              rtt_client DOUBLE,
-              rtt_server DOUBLE,
-              srt_sum DOUBLE,
-              srt_count UBIGINT,
-              srt_max UINTEGER,
-              retrans_tx UINTEGER,
-              retrans_rx UINTEGER,
-              zero_win_tx UINTEGER,
-              zero_win_rx UINTEGER,
-              ooo_tx UINTEGER,
-              ooo_rx UINTEGER,
-              close_type USMALLINT,
-              status UTINYINT,
-              is_new_flow UTINYINT,
-              direction_score UTINYINT,
-              l7_protocol UTINYINT,
-              request_domain VARCHAR,
-              l7_request UINTEGER,
-              l7_response UINTEGER,
-              l7_parse_failed UINTEGER,
-              l7_client_error UINTEGER,
-              l7_server_error UINTEGER,
-              l7_server_timeout UINTEGER,
-              l7_error UINTEGER
-            )""";
-
-    static final String L7 = """
-            CREATE TABLE IF NOT EXISTS flow_log.l7_flow_log (
-              _id UBIGINT NOT NULL,
-              time TIMESTAMP NOT NULL,
-              start_time TIMESTAMP NOT NULL,
-              end_time TIMESTAMP NOT NULL,
-              flow_id UBIGINT NOT NULL,
-              signal_source USMALLINT,
-              capture_nic UINTEGER,
-              is_ipv4 UTINYINT,
-              ip4_0 UINTEGER,
-              ip4_1 UINTEGER,
-              ip6_0 VARCHAR,
-              ip6_1 VARCHAR,
-              protocol UTINYINT,
-              client_port USMALLINT,
-              server_port USMALLINT,
-              l7_protocol UTINYINT,
-              l7_protocol_str VARCHAR,
-              version VARCHAR,
-              type UTINYINT,
-              request_type VARCHAR,
-              request_domain VARCHAR,
-              request_resource VARCHAR,
-              endpoint VARCHAR,
-              request_id UBIGINT,
-              response_status UTINYINT,
-              response_code INTEGER,
-              response_exception VARCHAR,
-              response_duration UBIGINT,
-              request_length BIGINT,
-              response_length BIGINT,
-              trace_id VARCHAR,
-              span_id VARCHAR,
-              attributes VARCHAR
-            )""";
-
     /** Statements run at every open; all idempotent. */
-    static final List<String> DDL = List.of(
-            "CREATE SCHEMA IF NOT EXISTS flow_log",
-            L4,
-            L7,
-            // IPv4 columns are UINTEGER (fast to write and compare); this prints them dotted
-            "CREATE MACRO IF NOT EXISTS ip4_str(x) AS CASE WHEN x IS NULL THEN NULL ELSE "
-                    + "concat((x >> 24) & 255, '.', (x >> 16) & 255, '.', (x >> 8) & 255, '.', x & 255) END");
+    static final List<String> DDL = ddl();
+
+    private static List<String> ddl() {
+        List<String> s = new ArrayList<>();
+        s.add("CREATE SCHEMA IF NOT EXISTS flow_log");
+        table(s, Tables.L4_NAME, Tables.L4);
+        table(s, Tables.L7_NAME, Tables.l7(() -> 0));
+        // IPv4 columns are UINTEGER (fast to write and compare); this prints them dotted
+        s.add("CREATE MACRO IF NOT EXISTS ip4_str(x) AS CASE WHEN x IS NULL THEN NULL ELSE "
+                + "concat((x >> 24) & 255, '.', (x >> 16) & 255, '.', (x >> 8) & 255, '.', x & 255) END");
+        return List.copyOf(s);
+    }
+
+    private static void table(List<String> s, String name, List<? extends Column<?>> columns) {
+        StringBuilder create = new StringBuilder("CREATE TABLE IF NOT EXISTS flow_log.").append(name).append(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            create.append(i == 0 ? "\n  " : ",\n  ").append(definition(columns.get(i)));
+        }
+        s.add(create.append("\n)").toString());
+        for (Column<?> c : columns) {
+            if (c.added()) {
+                s.add("ALTER TABLE flow_log." + name + " ADD COLUMN IF NOT EXISTS " + definition(c));
+            }
+        }
+    }
+
+    private static String definition(Column<?> c) {
+        return c.name() + " " + c.type().name() + (c.notNull() ? " NOT NULL" : "");
+    }
 }

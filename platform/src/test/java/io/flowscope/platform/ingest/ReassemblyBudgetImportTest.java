@@ -52,7 +52,7 @@ class ReassemblyBudgetImportTest {
         }
         try (PluginHost plugins = PluginHost.start(Importing.pluginsDir());
              DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
-            CaptureImporter.Result r = new CaptureImporter(plugins, store, BUDGET).importFile(capture, "holes.pcap", null);
+            CaptureImporter.Result r = new CaptureImporter(new io.flowscope.platform.pipeline.Pipelines(plugins, store, null), io.flowscope.platform.pipeline.PipelineSettings.forFiles().withReassemblyBudget(BUDGET)).importFile(capture, "holes.pcap", null);
             assertThat(r.summary().fault()).isNull();
             assertThat(r.summary().flows().get("tcp")).isEqualTo((long) FLOWS);
             assertThat(r.counters().reassemblyPeakBytes).isLessThanOrEqualTo(BUDGET).isPositive();

@@ -11,6 +11,8 @@ import io.flowscope.api.ProtocolDescriptor;
 import io.flowscope.api.ProtocolParser;
 import io.flowscope.api.ProtocolParserFactory;
 import io.flowscope.platform.metrics.PipelineCounters;
+import io.flowscope.platform.pipeline.PipelineSettings;
+import io.flowscope.platform.testing.PipelineRun;
 import io.flowscope.platform.testing.TcpConversation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -112,23 +114,8 @@ class L7SessionTest {
         };
         ProtocolHandle h = new ProtocolHandle("rec", undecided, undecided.descriptor(), (a, b, c, d, e) -> { },
                 FailurePolicy.DEFAULT);
-        io.flowscope.platform.budget.ByteBudget budget = new io.flowscope.platform.budget.ByteBudget(100);
-        PipelineCounters counters = new PipelineCounters();
-        List<L7Record> rows = new ArrayList<>();
-        io.flowscope.platform.flow.FlowGenerator flows = new io.flowscope.platform.flow.FlowGenerator(
-                new L7Pipeline(List.of(h), new RecordSink() {
-                    @Override
-                    public void flow(io.flowscope.platform.flow.Flow flow) {
-                    }
-
-                    @Override
-                    public void l7(L7Record r) {
-                        rows.add(r);
-                    }
-                }, counters, budget), new java.util.concurrent.atomic.AtomicLong()::incrementAndGet, java.util.Set.of(), 100);
-        io.flowscope.platform.packet.PacketDecoder decoder = new io.flowscope.platform.packet.PacketDecoder();
-        io.flowscope.platform.packet.MetaPacket m = new io.flowscope.platform.packet.MetaPacket();
-        long ts = 1_700_000_000_000_000L;
+        PipelineRun run = new PipelineRun(List.of(h), withBudgets(100, L7Pipeline.DEFAULT_PAIRING_BUDGET));
+        io.flowscope.platform.budget.ByteBudget budget = run.pipeline.l7().budgets().detection();
         long peak = 0;
         List<List<byte[]>> conns = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -137,16 +124,108 @@ class L7SessionTest {
         }
         for (int k = 0; k < conns.get(0).size(); k++) {
             for (List<byte[]> frames : conns) {
-                byte[] f = frames.get(k);
-                ts += 10;
-                decoder.decode(ByteBuffer.wrap(f), 0, f.length, f.length, ts, 1, 0, m);
-                flows.packet(m);
+                run.frames(List.of(frames.get(k)));
                 peak = Math.max(peak, budget.used());
             }
         }
-        flows.finish();
+        run.finish(null);
         assertThat(peak).isLessThanOrEqualTo(100);
+        // the least recently active holder gives way to the newcomer: four evictions, each of an older flow
         assertThat(budget.evictions()).isEqualTo(4);
+        assertThat(run.pipeline.counters().errors()).containsEntry("l7_detection_budget", 4L);
         assertThat(budget.used()).isZero();
+    }
+
+    static PipelineSettings withBudgets(long detection, long pairing) {
+        PipelineSettings d = PipelineSettings.forFiles();
+        return new PipelineSettings(d.maxFlows(), d.reassemblyBudget(), detection, pairing, d.parserStateBudget(),
+                d.commitAgeMillis(), false, d.socketIdleMicros());
+    }
+
+    @Test
+    void overThePairingBudgetTheLeastRecentlyActiveConnectionsWaitingRequestsAreReportedNotTheNewcomers() {
+        Recording f = new Recording();
+        ProtocolHandle h = new ProtocolHandle("rec", f, f.descriptor(), (a, b, c, d, e) -> { }, FailurePolicy.DEFAULT);
+        // room for about two waiting requests (each costs ~250 estimated bytes)
+        PipelineRun run = new PipelineRun(List.of(h), withBudgets(L7Pipeline.DEFAULT_DETECTION_BUDGET, 550));
+        List<List<byte[]>> conns = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            conns.add(new TcpConversation("10.9.0.1", 42_000 + i, "10.9.0.2", 9000)
+                    .request("Q" + (i + 1) + " waits....\n").response("A" + (i + 1) + "\n").close());
+        }
+        // the three requests go out first (handshakes, then each request), then the responses
+        for (int k = 0; k < 5; k++) {
+            for (List<byte[]> frames : conns) {
+                run.frames(List.of(frames.get(k)));
+            }
+        }
+        assertThat(run.rows.requests).extracting(r -> r.type + " " + r.request.operation().substring(0, 2) + " " + r.status)
+                .as("the first connection's request made room for the third's").containsExactly("REQUEST Q1 UNKNOWN");
+        for (List<byte[]> frames : conns) {
+            run.frames(frames.subList(5, frames.size()));
+        }
+        run.finish(null);
+        assertThat(run.rows.requests).extracting(r -> r.type + " " + (r.request != null ? r.request.operation().substring(0, 2) : "-"))
+                .containsExactly("REQUEST Q1", "RESPONSE -", "SESSION Q2", "SESSION Q3");
+        assertThat(run.pipeline.counters().errors()).containsEntry("l7_pairing_budget", 1L);
+        assertThat(run.pipeline.l7().budgets().pairing().used()).isZero();
+    }
+
+    /** Keeps every chunk it is fed as retained state, and counts how often it was fed. */
+    static class Hoarding extends Recording {
+        @Override
+        public ProtocolParser newParser(ParserContext context) {
+            return new ProtocolParser() {
+                long held;
+
+                @Override
+                public void onData(Direction direction, ByteBuffer data, long ts) {
+                    held += data.remaining();
+                    fed.add("x");
+                }
+
+                @Override
+                public void onGap(Direction direction, long lostBytes) {
+                }
+
+                @Override
+                public void onClose() {
+                }
+
+                @Override
+                public void onExpire() {
+                }
+
+                @Override
+                public long retainedBytes() {
+                    return held;
+                }
+            };
+        }
+    }
+
+    @Test
+    void overTheParserStateBudgetTheLeastRecentlyActiveParsersSessionEndsAndTheBudgetHolds() {
+        Hoarding f = new Hoarding();
+        ProtocolHandle h = new ProtocolHandle("rec", f, f.descriptor(), (a, b, c, d, e) -> { }, FailurePolicy.DEFAULT);
+        PipelineSettings d = PipelineSettings.forFiles();
+        PipelineRun run = new PipelineRun(List.of(h), new PipelineSettings(d.maxFlows(), d.reassemblyBudget(),
+                d.detectionBudget(), d.pairingBudget(), 1000, d.commitAgeMillis(), false, d.socketIdleMicros()));
+        List<List<byte[]>> conns = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            conns.add(new TcpConversation("10.9.1.1", 43_000 + i, "10.9.1.2", 9000).request("z".repeat(400)).close());
+        }
+        long peak = 0;
+        for (int k = 0; k < conns.get(0).size(); k++) {
+            for (List<byte[]> frames : conns) {
+                run.frames(List.of(frames.get(k)));
+                peak = Math.max(peak, run.pipeline.l7().budgets().parserState().used());
+            }
+        }
+        run.finish(null);
+        // 4 × 400 bytes do not fit in 1000: the oldest parsers were dropped when the newer ones needed room
+        assertThat(peak).isLessThanOrEqualTo(1000 + 400);
+        assertThat(run.pipeline.l7().budgets().parserState().used()).isZero();
+        assertThat(run.pipeline.counters().errors()).containsEntry("l7_parser_state_budget", 2L);
     }
 }

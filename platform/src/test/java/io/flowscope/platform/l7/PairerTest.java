@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowscope.api.L7Message;
 import io.flowscope.api.MessageKind;
 import io.flowscope.api.ResponseStatus;
-import io.flowscope.platform.flow.Flow;
-import io.flowscope.platform.flow.FlowGenerator;
-import io.flowscope.platform.flow.FlowListener;
+import io.flowscope.platform.connection.Connection;
+import io.flowscope.platform.connection.L7Counts;
+import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.metrics.PipelineCounters;
-import io.flowscope.platform.packet.MetaPacket;
-import io.flowscope.platform.packet.PacketDecoder;
-import io.flowscope.platform.testing.TcpConversation;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The host's pairing of requests and responses, on its own. */
@@ -23,44 +18,29 @@ class PairerTest {
 
     final List<L7Record> rows = new ArrayList<>();
     final PipelineCounters counters = new PipelineCounters();
-    final Flow flow = aFlow();
-    final Pairer pairer = new Pairer(flow, 20, "p", new RecordSink() {
+    final L7Counts counts = new L7Counts();
+    final long[] budgetUsed = new long[1];
+    final Pairer pairer = new Pairer(Connection.builder(6).id(1).build(), counts, 20, "p", new RecordSink() {
         @Override
-        public void flow(Flow f) {
+        public void flow(FlowReport f) {
         }
 
         @Override
         public void l7(L7Record r) {
             rows.add(r);
         }
-    }, counters);
-
-    /** A real flow object, made by the flow generator from one small connection. */
-    static Flow aFlow() {
-        List<Flow> out = new ArrayList<>();
-        FlowGenerator g = new FlowGenerator(new FlowListener() {
-            @Override
-            public void payload(Flow f, int side, ByteBuffer b, int off, int len, long ts) {
-            }
-
-            @Override
-            public void gap(Flow f, int side, long lost) {
-            }
-
-            @Override
-            public void flowEnded(Flow f) {
-                out.add(f);
-            }
-        }, () -> 1, Set.of(), 10);
-        PacketDecoder d = new PacketDecoder();
-        MetaPacket m = new MetaPacket();
-        for (byte[] f : new TcpConversation("10.0.0.1", 40000, "10.0.0.2", 80).close()) {
-            d.decode(ByteBuffer.wrap(f), 0, f.length, f.length, 1_000_000, 1, 0, m);
-            g.packet(m);
+    }, counters, new Pairer.Budget() {
+        @Override
+        public boolean reserve(long bytes) {
+            budgetUsed[0] += bytes;
+            return true;
         }
-        g.finish();
-        return out.get(0);
-    }
+
+        @Override
+        public void release(long bytes) {
+            budgetUsed[0] -= bytes;
+        }
+    });
 
     static L7Message req(String op, long stream) {
         return L7Message.request("p").operation(op).streamId(stream).time(1, 2).build();
@@ -84,8 +64,8 @@ class PairerTest {
         pairer.add(resp(500, L7Message.NO_STREAM));
         assertThat(summary()).containsExactly("SESSION A 200 OK", "SESSION B 500 SERVER_ERROR");
         assertThat(rows.get(0).duration()).isEqualTo(3);
-        assertThat(flow.l7Requests).isEqualTo(2);
-        assertThat(flow.l7ServerErrors).isEqualTo(1);
+        assertThat(counts.requests).isEqualTo(2);
+        assertThat(counts.serverErrors).isEqualTo(1);
     }
 
     @Test
@@ -118,6 +98,7 @@ class PairerTest {
         pairer.flush(true);
         assertThat(summary()).containsExactly("REQUEST PUSH - OK", "REQUEST WAIT - TIMEOUT");
         assertThat(rows.get(1).type).isEqualTo(MessageKind.REQUEST);
-        assertThat(flow.l7Timeouts).isEqualTo(1);
+        assertThat(budgetUsed[0]).as("what waited is given back to the shared budget").isZero();
+        assertThat(counts.timeouts).isEqualTo(1);
     }
 }

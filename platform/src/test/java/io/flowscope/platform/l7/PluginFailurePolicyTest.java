@@ -87,34 +87,13 @@ class PluginFailurePolicyTest {
         }
     }
 
-    /** Runs the given connections through decoder → flows → L7 with these protocols; returns the L7 rows. */
+    /** Runs the given connections through a pipeline's frame entry with these protocols; returns the L7 rows. */
     static List<L7Record> run(List<ProtocolHandle> protocols, PipelineCounters counters, List<List<byte[]>> connections) {
-        List<L7Record> rows = new ArrayList<>();
-        RecordSink sink = new RecordSink() {
-            @Override
-            public void flow(Flow flow) {
-            }
-
-            @Override
-            public void l7(L7Record record) {
-                rows.add(record);
-            }
-        };
-        AtomicLong ids = new AtomicLong();
-        FlowGenerator flows = new FlowGenerator(new L7Pipeline(protocols, sink, counters), ids::incrementAndGet, Set.of(), 10_000);
-        PacketDecoder decoder = new PacketDecoder();
-        MetaPacket m = new MetaPacket();
-        long ts = 1_700_000_000_000_000L;
+        io.flowscope.platform.testing.PipelineRun run = new io.flowscope.platform.testing.PipelineRun(protocols);
         for (List<byte[]> frames : connections) {
-            for (byte[] f : frames) {
-                ts += 10;
-                if (decoder.decode(ByteBuffer.wrap(f), 0, f.length, f.length, ts, 1, 0, m) == PacketDecoder.OK) {
-                    flows.packet(m);
-                }
-            }
+            run.frames(frames);
         }
-        flows.finish();
-        return rows;
+        return run.finish(counters).rows.requests;
     }
 
     static List<byte[]> ping(int clientPort) {

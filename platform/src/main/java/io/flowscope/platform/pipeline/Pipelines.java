@@ -1,0 +1,45 @@
+package io.flowscope.platform.pipeline;
+
+import io.flowscope.platform.metrics.PipelineCounters;
+import io.flowscope.platform.plugins.PluginHost;
+import io.flowscope.platform.store.AsyncFlowLogWriter;
+import io.flowscope.platform.store.DuckDbStore;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+/**
+ * Where sources get their pipelines: the host's plugins, its store and its metrics, put together once.
+ * A capture file is one short-lived pipeline; a live source (an AF_PACKET reader thread, the eBPF
+ * collector's ring reader) opens one when it starts, drives it on its own thread and closes it when it
+ * stops. Pipelines share nothing but the store, the plugins and the metrics, so sources never wait on
+ * each other.
+ */
+public final class Pipelines {
+
+    private final PluginHost plugins;
+    private final DuckDbStore store;
+    private final Consumer<PipelineCounters> metrics;
+
+    /** @param metrics told what pipelines count while they run (the server's Micrometer meters); may be null */
+    public Pipelines(PluginHost plugins, DuckDbStore store, Consumer<PipelineCounters> metrics) {
+        this.plugins = plugins;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    /** A new pipeline for one source, writing through a writer of its own; close it when the source ends. */
+    public Pipeline open(String source, PipelineSettings settings) throws SQLException {
+        return open(source, settings, metrics);
+    }
+
+    /** The same, with its counters going to {@code live} instead of the host's metrics. */
+    public Pipeline open(String source, PipelineSettings settings, Consumer<PipelineCounters> live) throws SQLException {
+        return new Pipeline(settings, plugins.protocols(), plugins.serverPortHints(),
+                new AsyncFlowLogWriter(store.newWriter()), store::nextFlowId, source, live);
+    }
+
+    /** The plugins the pipelines parse with. */
+    public PluginHost plugins() {
+        return plugins;
+    }
+}

@@ -1,0 +1,20 @@
+package io.flowscope.platform.store;
+
+import io.flowscope.platform.l7.RecordSink;
+
+/**
+ * The writing half of the store contract: a pipeline's rows go in here, on the pipeline's thread, and are
+ * committed by size or by age. {@link #close()} commits the rest and reports a write failure
+ * ({@link StoreWriteException}) if any.
+ */
+public interface RowWriter extends RecordSink, AutoCloseable {
+
+    /** Commits every row handed so far once the oldest of them is at least {@code ageNanos} old. */
+    void commitOlderThan(long ageNanos);
+
+    /** Write batches (transactions) committed so far. */
+    long batches();
+
+    @Override
+    void close();
+}

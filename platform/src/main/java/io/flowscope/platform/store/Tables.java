@@ -1,0 +1,189 @@
+package io.flowscope.platform.store;
+
+import static io.flowscope.platform.store.Column.Type.BIGINT;
+import static io.flowscope.platform.store.Column.Type.INTEGER;
+import static io.flowscope.platform.store.Column.Type.UBIGINT;
+import static io.flowscope.platform.store.Column.Type.UINTEGER;
+import static io.flowscope.platform.store.Column.Type.USMALLINT;
+import static io.flowscope.platform.store.Column.Type.UTINYINT;
+import static io.flowscope.platform.store.Column.integer;
+import static io.flowscope.platform.store.Column.real;
+import static io.flowscope.platform.store.Column.text;
+import static io.flowscope.platform.store.Column.time;
+
+import io.flowscope.api.L7Message;
+import io.flowscope.platform.connection.Connection;
+import io.flowscope.platform.flow.FlowReport;
+import io.flowscope.platform.l7.L7Record;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The flow_log tables, each column declared once: DeepFlow's names and units (docs/data-model.md
+ * documents every column). The order here is the table's column order and the writers' append order;
+ * a column added later goes at the end, marked {@link Column#addedLater()}.
+ */
+final class Tables {
+
+    private Tables() {
+    }
+
+    static final String L4_NAME = "l4_flow_log";
+    static final String L7_NAME = "l7_flow_log";
+
+    /** l4_flow_log: one row per flow report. */
+    static final List<Column<FlowReport>> L4 = l4();
+
+    private static List<Column<FlowReport>> l4() {
+        List<Column<FlowReport>> c = new ArrayList<>();
+        c.add(time("time", r -> r.endTime / 1_000_000 * 1_000_000));
+        c.add(time("start_time", r -> r.startTime));
+        c.add(time("end_time", r -> r.endTime));
+        c.add(integer("duration", UBIGINT, r -> r.endTime - r.startTime));
+        c.add(integer("flow_id", UBIGINT, FlowReport::flowId).required());
+        c.add(integer("signal_source", USMALLINT, r -> r.connection.signalSource()));
+        c.add(integer("capture_nic", UINTEGER, r -> r.connection.interfaceId()));
+        c.add(integer("mac_0", UBIGINT, r -> r.mac0));
+        c.add(integer("mac_1", UBIGINT, r -> r.mac1));
+        c.add(integer("eth_type", USMALLINT, r -> r.ethType));
+        c.add(integer("vlan", USMALLINT, r -> r.vlan));
+        addresses(c, r -> r.connection);
+        c.add(integer("tcp_flags_bit_0", USMALLINT, r -> r.tcpFlags0));
+        c.add(integer("tcp_flags_bit_1", USMALLINT, r -> r.tcpFlags1));
+        count(c, "syn_count", UINTEGER, FlowReport.SYN);
+        count(c, "synack_count", UINTEGER, FlowReport.SYNACK);
+        count(c, "fin_count", UINTEGER, FlowReport.FIN);
+        count(c, "packet_tx", UBIGINT, FlowReport.PACKET_TX);
+        count(c, "packet_rx", UBIGINT, FlowReport.PACKET_RX);
+        count(c, "byte_tx", UBIGINT, FlowReport.BYTE_TX);
+        count(c, "byte_rx", UBIGINT, FlowReport.BYTE_RX);
+        count(c, "l3_byte_tx", UBIGINT, FlowReport.L3_BYTE_TX);
+        count(c, "l3_byte_rx", UBIGINT, FlowReport.L3_BYTE_RX);
+        count(c, "l4_byte_tx", UBIGINT, FlowReport.L4_BYTE_TX);
+        count(c, "l4_byte_rx", UBIGINT, FlowReport.L4_BYTE_RX);
+        c.add(real("rtt", r -> micros(r.rtt)));
+        c.add(real("rtt_client", r -> micros(r.rttClient)));
+        c.add(real("rtt_server", r -> micros(r.rttServer)));
+        c.add(real("srt_sum", r -> r.count(FlowReport.SRT_SUM)));
+        count(c, "srt_count", UBIGINT, FlowReport.SRT_COUNT);
+        c.add(integer("srt_max", UINTEGER, r -> Math.min(r.srtMax, 0xffffffffL)));
+        count(c, "retrans_tx", UINTEGER, FlowReport.RETRANS_TX);
+        count(c, "retrans_rx", UINTEGER, FlowReport.RETRANS_RX);
+        count(c, "zero_win_tx", UINTEGER, FlowReport.ZERO_WIN_TX);
+        count(c, "zero_win_rx", UINTEGER, FlowReport.ZERO_WIN_RX);
+        count(c, "ooo_tx", UINTEGER, FlowReport.OOO_TX);
+        count(c, "ooo_rx", UINTEGER, FlowReport.OOO_RX);
+        c.add(integer("close_type", USMALLINT, r -> r.closeType));
+        c.add(integer("status", UTINYINT, r -> r.status));
+        c.add(integer("is_new_flow", UTINYINT, r -> r.newFlow ? 1 : 0));
+        c.add(integer("direction_score", UTINYINT, r -> r.directionScore));
+        c.add(integer("l7_protocol", UTINYINT, r -> r.l7Protocol));
+        c.add(text("request_domain", r -> r.requestDomain));
+        count(c, "l7_request", UINTEGER, FlowReport.L7_REQUEST);
+        count(c, "l7_response", UINTEGER, FlowReport.L7_RESPONSE);
+        count(c, "l7_parse_failed", UINTEGER, FlowReport.L7_PARSE_FAILED);
+        count(c, "l7_client_error", UINTEGER, FlowReport.L7_CLIENT_ERROR);
+        count(c, "l7_server_error", UINTEGER, FlowReport.L7_SERVER_ERROR);
+        count(c, "l7_server_timeout", UINTEGER, FlowReport.L7_TIMEOUT);
+        c.add(integer("l7_error", UINTEGER,
+                r -> r.count(FlowReport.L7_CLIENT_ERROR) + r.count(FlowReport.L7_SERVER_ERROR)));
+        return List.copyOf(c);
+    }
+
+    /** l7_flow_log: one row per request/response pair or lone message; {@code ids} gives each its {@code _id}. */
+    static List<Column<L7Record>> l7(LongSupplier ids) {
+        List<Column<L7Record>> c = new ArrayList<>();
+        c.add(integer("_id", UBIGINT, (L7Record r) -> ids.getAsLong()).required());
+        c.add(time("time", r -> r.endTime() / 1_000_000 * 1_000_000));
+        c.add(time("start_time", L7Record::startTime));
+        c.add(time("end_time", L7Record::endTime));
+        c.add(integer("flow_id", UBIGINT, (L7Record r) -> r.connection.id()).required());
+        c.add(integer("signal_source", USMALLINT, r -> r.connection.signalSource()));
+        c.add(integer("capture_nic", UINTEGER, r -> r.connection.interfaceId()));
+        addresses(c, r -> r.connection);
+        c.add(integer("l7_protocol", UTINYINT, r -> r.l7Protocol));
+        c.add(text("l7_protocol_str", r -> r.protocolId));
+        c.add(text("version", r -> r.requestSide().version()));
+        c.add(integer("type", UTINYINT, r -> r.type.code()));
+        c.add(text("request_type", r -> r.request != null ? r.request.operation() : null));
+        c.add(text("request_domain", r -> r.request != null ? r.request.domain() : null));
+        c.add(text("request_resource", r -> r.request != null ? r.request.resource() : null));
+        c.add(text("endpoint", r -> r.request != null ? r.request.endpoint() : null));
+        c.add(integer("request_id", UBIGINT,
+                r -> r.requestSide().streamId() != L7Message.NO_STREAM ? r.requestSide().streamId() : Column.NULL));
+        c.add(integer("response_status", UTINYINT, r -> r.status.code()));
+        c.add(integer("response_code", INTEGER,
+                r -> r.response != null && r.response.hasStatusCode() ? r.response.statusCode() : Column.NULL));
+        c.add(text("response_exception", r -> r.response != null ? r.response.exception() : r.request.exception()));
+        c.add(integer("response_duration", UBIGINT, r -> r.duration() >= 0 ? r.duration() : Column.NULL));
+        c.add(integer("request_length", BIGINT, r -> r.request != null ? r.request.bytes() : Column.NULL));
+        c.add(integer("response_length", BIGINT,
+                r -> r.response != null && r.response != r.request ? r.response.bytes() : Column.NULL));
+        c.add(text("trace_id", r -> first(r, L7Message::traceId)));
+        c.add(text("span_id", r -> first(r, L7Message::spanId)));
+        c.add(text("attributes", Tables::attributes));
+        // eBPF: the process that owns the traced socket, on its side of the connection
+        c.add(integer("process_id_0", INTEGER, (L7Record r) -> process(r.connection, 0) ? r.connection.processId() : Column.NULL).addedLater());
+        c.add(integer("process_id_1", INTEGER, (L7Record r) -> process(r.connection, 1) ? r.connection.processId() : Column.NULL).addedLater());
+        c.add(text("process_kname_0", (L7Record r) -> process(r.connection, 0) ? r.connection.processName() : null).addedLater());
+        c.add(text("process_kname_1", (L7Record r) -> process(r.connection, 1) ? r.connection.processName() : null).addedLater());
+        c.add(integer("syscall_thread_0", UINTEGER, (L7Record r) -> process(r.connection, 0) ? r.connection.threadId() : Column.NULL).addedLater());
+        c.add(integer("syscall_thread_1", UINTEGER, (L7Record r) -> process(r.connection, 1) ? r.connection.threadId() : Column.NULL).addedLater());
+        return List.copyOf(c);
+    }
+
+    private static boolean process(Connection c, int side) {
+        return c.processSide() == side;
+    }
+
+    /** The address and port columns both tables share, from the row's connection. */
+    private static <T> void addresses(List<Column<T>> c, Function<T, Connection> conn) {
+        c.add(integer("is_ipv4", UTINYINT, r -> conn.apply(r).ipv4() ? 1 : 0));
+        c.add(integer("ip4_0", UINTEGER, r -> conn.apply(r).ipv4() ? conn.apply(r).ip0Lo() : Column.NULL));
+        c.add(integer("ip4_1", UINTEGER, r -> conn.apply(r).ipv4() ? conn.apply(r).ip1Lo() : Column.NULL));
+        c.add(text("ip6_0", r -> conn.apply(r).ipv4() ? null : Addresses.ipv6(conn.apply(r).ip0Hi(), conn.apply(r).ip0Lo())));
+        c.add(text("ip6_1", r -> conn.apply(r).ipv4() ? null : Addresses.ipv6(conn.apply(r).ip1Hi(), conn.apply(r).ip1Lo())));
+        c.add(integer("protocol", UTINYINT, r -> conn.apply(r).protocol()));
+        c.add(integer("client_port", USMALLINT, r -> conn.apply(r).port0()));
+        c.add(integer("server_port", USMALLINT, r -> conn.apply(r).port1()));
+    }
+
+    private static void count(List<Column<FlowReport>> c, String name, Column.Type type, int index) {
+        c.add(integer(name, type, r -> r.count(index)));
+    }
+
+    private static double micros(long v) {
+        return v >= 0 ? v : Double.NaN;
+    }
+
+    private static String first(L7Record r, Function<L7Message, String> f) {
+        String v = f.apply(r.requestSide());
+        return v != null || r.response == null ? v : f.apply(r.response);
+    }
+
+    private static String attributes(L7Record r) {
+        Map<String, String> req = r.request != null ? r.request.attributes() : Map.of();
+        Map<String, String> resp = r.response != null && r.response != r.request ? r.response.attributes() : Map.of();
+        if (req.isEmpty() && resp.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("{");
+        appendJson(sb, req);
+        appendJson(sb, resp);
+        return sb.append('}').toString();
+    }
+
+    private static void appendJson(StringBuilder sb, Map<String, String> m) {
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            Json.quote(sb, e.getKey());
+            sb.append(':');
+            Json.quote(sb, e.getValue());
+        }
+    }
+}

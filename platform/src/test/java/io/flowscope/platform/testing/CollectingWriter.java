@@ -1,0 +1,36 @@
+package io.flowscope.platform.testing;
+
+import io.flowscope.platform.flow.FlowReport;
+import io.flowscope.platform.l7.L7Record;
+import io.flowscope.platform.store.RowWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A row writer that keeps the rows in memory, for tests of the pipeline without a store. */
+public final class CollectingWriter implements RowWriter {
+    public final List<FlowReport> flows = new ArrayList<>();
+    public final List<L7Record> requests = new ArrayList<>();
+
+    @Override
+    public void flow(FlowReport report) {
+        flows.add(report);
+    }
+
+    @Override
+    public void l7(L7Record record) {
+        requests.add(record);
+    }
+
+    @Override
+    public void commitOlderThan(long ageNanos) {
+    }
+
+    @Override
+    public long batches() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+    }
+}
