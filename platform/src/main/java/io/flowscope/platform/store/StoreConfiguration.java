@@ -11,10 +11,11 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The server's store: the DuckDB file in {@code flowscope.data-dir}, locked down for the SQL endpoint
- * (docs/security.md lists the settings).
+ * (docs/security.md lists the settings). Public so that web-layer tests can import the store as the server
+ * sets it up.
  */
 @Configuration(proxyBeanMethods = false)
-class StoreConfiguration {
+public class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
     DuckDbStore duckDbStore(@Value("${flowscope.data-dir:}") String dataDir,
