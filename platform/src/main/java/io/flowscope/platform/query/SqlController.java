@@ -63,8 +63,7 @@ class SqlController {
             SqlRequest q = parse(request);
             int rowsLimit = bounded(q.max_rows(), DEFAULT_ROWS, MAX_ROWS, "max_rows");
             int timeout = bounded(q.timeout_seconds(), DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "timeout_seconds");
-            ReadOnlySql.Result r = sql.run(q.sql(), new ReadOnlySql.Limits(rowsLimit, maxResponseBytes, timeout * 1000L),
-                    Rows::json);
+            ReadOnlySql.Result r = sql.run(q.sql(), new ReadOnlySql.Limits(rowsLimit, maxResponseBytes, timeout * 1000L));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("columns", r.columns());
             out.put("rows", r.rows());

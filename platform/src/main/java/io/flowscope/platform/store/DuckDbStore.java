@@ -20,7 +20,7 @@ import org.duckdb.DuckDBConnection;
  * owns it (DuckDB's rule); writers append through DuckDB's Appender on connections of their own,
  * queries use short-lived duplicates of the main connection.
  */
-public final class DuckDbStore implements AutoCloseable {
+public final class DuckDbStore implements Store {
 
     /** File name of the database inside the data directory. */
     public static final String FILE = "flowscope.duckdb";
@@ -120,9 +120,15 @@ public final class DuckDbStore implements AutoCloseable {
         return file;
     }
 
-    /** A new flow id, unique across restarts, writers and stores ({@link TimeIds}). */
-    public long nextFlowId() {
+    /** A new id from {@link TimeIds}. */
+    @Override
+    public long nextId() {
         return ids.next();
+    }
+
+    /** {@link #nextId()} under the name ingest/ and cli/ still call it by, until they move to the contract. */
+    public long nextFlowId() {
+        return nextId();
     }
 
     /** A new l7_flow_log {@code _id}, from the same generator. */
@@ -161,6 +167,20 @@ public final class DuckDbStore implements AutoCloseable {
             streaming.add((DuckDBConnection) c);
         } else {
             c.close();
+        }
+    }
+
+    @Override
+    public Page flows(LogQuery q) throws SQLException {
+        try (Connection c = connection()) {
+            return DuckDbLogQueries.page(c, DuckDbLogQueries.FLOWS, q);
+        }
+    }
+
+    @Override
+    public Page requests(LogQuery q) throws SQLException {
+        try (Connection c = connection()) {
+            return DuckDbLogQueries.page(c, DuckDbLogQueries.REQUESTS, q);
         }
     }
 

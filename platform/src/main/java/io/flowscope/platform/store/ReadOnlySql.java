@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.JacksonException;
@@ -68,12 +67,12 @@ public final class ReadOnlySql {
     }
 
     /**
-     * Runs one query. {@code toJson} turns a JDBC value into what the response holds; the response bytes are
-     * counted on its text form.
+     * Runs one query. Values are returned as the response holds them ({@link Rows#json}); the response bytes
+     * are counted on their text form.
      *
      * @throws QueryRefusedException when the query is refused, fails in DuckDB or runs out of time
      */
-    public Result run(String sql, Limits limits, Function<Object, Object> toJson) throws SQLException {
+    public Result run(String sql, Limits limits) throws SQLException {
         if (sql == null || sql.isBlank()) {
             throw new QueryRefusedException("sql: empty query");
         }
@@ -91,7 +90,7 @@ public final class ReadOnlySql {
                     cancel.watch(st);
                     st.execute("BEGIN TRANSACTION READ ONLY");
                     try (ResultSet rs = st.executeQuery(sql)) {
-                        return fetch(rs, limits, toJson);
+                        return fetch(rs, limits);
                     } finally {
                         rollback(c);
                     }
@@ -150,7 +149,7 @@ public final class ReadOnlySql {
         }
     }
 
-    private static Result fetch(ResultSet rs, Limits limits, Function<Object, Object> toJson) throws SQLException {
+    private static Result fetch(ResultSet rs, Limits limits) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         List<Column> columns = new ArrayList<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -167,7 +166,7 @@ public final class ReadOnlySql {
             List<Object> row = new ArrayList<>(columns.size());
             long rowBytes = 2;
             for (int i = 1; i <= columns.size(); i++) {
-                Object v = toJson.apply(rs.getObject(i));
+                Object v = Rows.json(rs.getObject(i));
                 row.add(v);
                 rowBytes += (v == null ? 4 : v instanceof String s ? s.length() + 2 : String.valueOf(v).length()) + 1;
             }
