@@ -31,7 +31,8 @@ public final class DuckDbStore implements Store {
     private final DuckDBConnection root;
     private final TimeIds ids = TimeIds.randomNode();
     private final BlockingQueue<DuckDBConnection> streaming = new LinkedBlockingQueue<>();
-    private volatile boolean lockedDown;
+    /** Made by {@link #lockDown}: users' SQL runs only on a locked-down engine. */
+    private volatile ReadOnlySql sql;
 
     private DuckDbStore(Path file, DuckDBConnection root) {
         this.file = file;
@@ -67,8 +68,11 @@ public final class DuckDbStore implements Store {
      * Locks the engine down for user SQL, for the life of the process: no extension is installed or loaded
      * on demand (a query naming INET would otherwise fetch one from the network), no file or network is
      * reached from SQL, operators' memory and spilling are bounded, and nothing can change this afterwards.
+     * Then {@link #sql()} runs users' queries, at most {@code streamingConnections} at once, with the value-size
+     * bounds of {@link DuckDbQueryPolicy}.
      */
-    public void lockDown(String memoryLimit, String maxTempDirectorySize, int streamingConnections) throws SQLException {
+    public void lockDown(String memoryLimit, String maxTempDirectorySize, int streamingConnections,
+            long maxVectorBytes, long maxValueBytes) throws SQLException {
         // connections whose results stream (fetched as they are read, so the SQL endpoint stops at its
         // limits instead of materialising everything first); set up now, because the lock forbids it
         // later, and kept apart from the writers' connections (a database opened with streaming for all
@@ -89,7 +93,7 @@ public final class DuckDbStore implements Store {
             s.execute("SET enable_external_access = false");
             s.execute("SET lock_configuration = true");
         }
-        lockedDown = true;
+        sql = new ReadOnlySql(this, policy(maxVectorBytes, maxValueBytes));
     }
 
     private static String sizeSetting(String v) {
@@ -100,10 +104,10 @@ public final class DuckDbStore implements Store {
     }
 
     /**
-     * The read-only SQL runner, with the bound of every stored column's values (text columns are cut at
+     * The policy of user SQL, with the bound of every stored column's values (text columns are cut at
      * {@link Schema#MAX_TEXT_CHARS} when written, everything else has a fixed size).
      */
-    public ReadOnlySql readOnlySql(long maxVectorBytes, long maxValueBytes) throws SQLException {
+    private DuckDbQueryPolicy policy(long maxVectorBytes, long maxValueBytes) throws SQLException {
         Map<String, Double> columns = new HashMap<>();
         try (Statement s = root.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'flow_log'")) {
@@ -112,7 +116,7 @@ public final class DuckDbStore implements Store {
                 columns.merge(rs.getString(1).toLowerCase(Locale.ROOT), bound, Math::max);
             }
         }
-        return new ReadOnlySql(this, new DuckDbQueryPolicy(columns, maxVectorBytes, maxValueBytes));
+        return new DuckDbQueryPolicy(columns, maxVectorBytes, maxValueBytes);
     }
 
     /** The database file. */
@@ -143,17 +147,9 @@ public final class DuckDbStore implements Store {
 
     /**
      * A connection whose results stream, for one user query; give it back with {@link #giveBack}. Waits
-     * while all are lent (their number is the SQL endpoint's concurrency); without a lockdown (the
-     * command line), a new one.
+     * while all are lent (their number is the SQL endpoint's concurrency).
      */
     Connection borrowStreaming() throws SQLException {
-        if (streaming.isEmpty() && !lockedDown) {
-            DuckDBConnection c = (DuckDBConnection) root.duplicate();
-            try (Statement s = c.createStatement()) {
-                s.execute("SET jdbc_stream_results = true");
-            }
-            return c;
-        }
         try {
             return streaming.take();
         } catch (InterruptedException e) {
@@ -162,12 +158,8 @@ public final class DuckDbStore implements Store {
         }
     }
 
-    void giveBack(Connection c) throws SQLException {
-        if (lockedDown) {
-            streaming.add((DuckDBConnection) c);
-        } else {
-            c.close();
-        }
+    void giveBack(Connection c) {
+        streaming.add((DuckDBConnection) c);
     }
 
     @Override
@@ -182,6 +174,16 @@ public final class DuckDbStore implements Store {
         try (Connection c = connection()) {
             return DuckDbLogQueries.page(c, DuckDbLogQueries.REQUESTS, q);
         }
+    }
+
+    /** @throws IllegalStateException before {@link #lockDown}: an engine that is not locked down runs no user SQL */
+    @Override
+    public UserSql sql() {
+        ReadOnlySql s = sql;
+        if (s == null) {
+            throw new IllegalStateException("user SQL runs only on a store locked down for it (lockDown)");
+        }
+        return s;
     }
 
     /** A connection for queries (a duplicate of the main one); close it after use. */

@@ -35,19 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * scan after 17 s, a string-building one after 110 s); the text runs streamed and stops within the limit.
  * The time limit covers all three steps and the fetching of rows; rows and response bytes are bounded.
  */
-public final class ReadOnlySql {
-
-    /** Limits of one query. */
-    public record Limits(int maxRows, long maxResponseBytes, long timeoutMillis) {
-    }
-
-    /** A column of a result. */
-    public record Column(String name, String type) {
-    }
-
-    /** What a query returned; {@code truncatedBy} is null, "max_rows" or "max_response_bytes". */
-    public record Result(List<Column> columns, List<List<Object>> rows, String truncatedBy, long responseBytes) {
-    }
+public final class ReadOnlySql implements UserSql {
 
     private static final JsonMapper JSON = JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(10_000).build()).build())
@@ -66,12 +54,8 @@ public final class ReadOnlySql {
         this.policy = policy;
     }
 
-    /**
-     * Runs one query. Values are returned as the response holds them ({@link Rows#json}); the response bytes
-     * are counted on their text form.
-     *
-     * @throws QueryRefusedException when the query is refused, fails in DuckDB or runs out of time
-     */
+    /** Values as {@link Rows#json} makes them. */
+    @Override
     public Result run(String sql, Limits limits) throws SQLException {
         if (sql == null || sql.isBlank()) {
             throw new QueryRefusedException("sql: empty query");

@@ -3,8 +3,8 @@ package io.flowscope.platform.store;
 import java.sql.SQLException;
 
 /**
- * What the rest of the platform asks of the store of flow logs, whatever engine holds them: ids and the log
- * queries of the API. {@link DuckDbStore} is the one implementation; nothing outside this package names it
+ * What the rest of the platform asks of the store of flow logs, whatever engine holds them: ids, the log
+ * queries of the API and users' SQL. {@link DuckDbStore} is the one implementation; nothing outside this package names it
  * where this contract is enough, and no SQL of one engine leaves this package.
  */
 public interface Store extends AutoCloseable {
@@ -17,6 +17,9 @@ public interface Store extends AutoCloseable {
 
     /** l7_flow_log rows, ordered by start time then id. */
     Page requests(LogQuery q) throws SQLException;
+
+    /** The runner of users' read-only SQL. */
+    UserSql sql();
 
     @Override
     void close() throws SQLException;
