@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -184,6 +187,33 @@ public final class DuckDbStore implements Store {
             throw new IllegalStateException("user SQL runs only on a store locked down for it (lockDown)");
         }
         return s;
+    }
+
+    /** Both DELETEs in one transaction, so a failure leaves flows and requests as they were. */
+    @Override
+    public void deleteBefore(Instant cutoff) throws SQLException {
+        // rounded up to the stored microseconds: a row at 10:00:03.000000 is before a cut-off at 10:00:03.0000001
+        long micros = Math.addExact(Math.multiplyExact(cutoff.getEpochSecond(), 1_000_000L),
+                (cutoff.getNano() + 999) / 1000);
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                for (String table : List.of("flow_log.l4_flow_log", "flow_log.l7_flow_log")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE time < make_timestamp(?)")) {
+                        ps.setLong(1, micros);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
+        }
     }
 
     /** A connection for queries (a duplicate of the main one); close it after use. */

@@ -1,11 +1,12 @@
 package io.flowscope.platform.store;
 
 import java.sql.SQLException;
+import java.time.Instant;
 
 /**
  * What the rest of the platform asks of the store of flow logs, whatever engine holds them: ids, the log
- * queries of the API and users' SQL. {@link DuckDbStore} is the one implementation; nothing outside this package names it
- * where this contract is enough, and no SQL of one engine leaves this package.
+ * queries of the API, users' SQL and retention. {@link DuckDbStore} is the one implementation; the SQL of an
+ * engine never leaves this package, and its failures reach callers as {@link SQLException}s.
  */
 public interface Store extends AutoCloseable {
 
@@ -20,6 +21,9 @@ public interface Store extends AutoCloseable {
 
     /** The runner of users' read-only SQL. */
     UserSql sql();
+
+    /** Retention: deletes the l4 and l7 rows whose {@code time} is before {@code cutoff}, all of them or none. */
+    void deleteBefore(Instant cutoff) throws SQLException;
 
     @Override
     void close() throws SQLException;
