@@ -1,8 +1,9 @@
 package io.flowscope.platform.query;
 
 import io.flowscope.api.ResponseStatus;
-import io.flowscope.platform.store.DuckDbStore;
-import java.sql.Connection;
+import io.flowscope.platform.store.LogQuery;
+import io.flowscope.platform.store.LogQuery.Field;
+import io.flowscope.platform.store.Store;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
@@ -14,14 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class RequestsController {
 
-    static final String COLUMNS = "_id, flow_id, start_time, end_time, is_ipv4, ip4_0, ip4_1, ip6_0, ip6_1, "
-            + "client_port, server_port, l7_protocol, l7_protocol_str, version, type, request_type, request_domain, "
-            + "request_resource, endpoint, request_id, response_status, response_code, response_exception, "
-            + "response_duration, request_length, response_length, trace_id, span_id, attributes";
+    private final Store store;
 
-    private final DuckDbStore store;
-
-    RequestsController(DuckDbStore store) {
+    RequestsController(Store store) {
         this.store = store;
     }
 
@@ -38,24 +34,20 @@ class RequestsController {
                                  @RequestParam(required = false) Integer code,
                                  @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset)
             throws SQLException {
-        int lim = LogFilter.limit(limit);
-        int off = LogFilter.offset(offset);
-        LogFilter f = new LogFilter().timeRange(from, to).ip(ip).port(port)
-                .equal("l7_protocol_str", protocol).equal("response_status", status(status)).equal("response_code", code);
-        String sql = "SELECT " + COLUMNS + " FROM flow_log.l7_flow_log" + f.where()
-                + " ORDER BY start_time, _id LIMIT " + lim + " OFFSET " + off;
-        try (Connection c = store.connection()) {
-            return FlowsController.page(Rows.query(c, sql, f.params()), lim, off);
-        }
+        LogQuery q = LogParameters.query(from, to, ip, port, limit, offset)
+                .withEqual(Field.L7_PROTOCOL_NAME, protocol)
+                .withEqual(Field.RESPONSE_STATUS, status(status))
+                .withEqual(Field.RESPONSE_CODE, code);
+        return LogParameters.json(store.requests(q));
     }
 
-    private static Integer status(String s) {
+    private static ResponseStatus status(String s) {
         if (s == null) {
             return null;
         }
         for (ResponseStatus r : ResponseStatus.values()) {
             if (r.name().equalsIgnoreCase(s) || Integer.toString(r.code()).equals(s)) {
-                return r.code();
+                return r;
             }
         }
         throw new BadQueryException("status: '" + s.toLowerCase(Locale.ROOT)

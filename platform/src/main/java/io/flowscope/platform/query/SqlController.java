@@ -2,7 +2,8 @@ package io.flowscope.platform.query;
 
 import io.flowscope.platform.api.ClientErrorException;
 import io.flowscope.platform.api.RequestBodies;
-import io.flowscope.platform.store.ReadOnlySql;
+import io.flowscope.platform.store.Store;
+import io.flowscope.platform.store.UserSql;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /api/v1/sql}: one read-only query (decided by the store's own parser, see {@link ReadOnlySql}),
+ * {@code POST /api/v1/sql}: one read-only query (decided by the store, see {@link UserSql}),
  * with limits on the body, rows, response bytes, time and concurrency. Body: {@code {"sql": "...",
  * "max_rows": 1000, "timeout_seconds": 10}} as JSON, or the SQL as text/plain. docs/security.md has the rest.
  */
@@ -37,15 +38,15 @@ class SqlController {
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-    private final ReadOnlySql sql;
+    private final UserSql sql;
     private final SqlAdmission admission;
     private final long maxQueryBytes;
     private final long maxResponseBytes;
 
-    SqlController(ReadOnlySql sql, SqlAdmission admission,
+    SqlController(Store store, SqlAdmission admission,
             @Value("${flowscope.sql.max-query-bytes:64KB}") DataSize maxQuery,
             @Value("${flowscope.sql.max-response-bytes:16MB}") DataSize maxResponse) {
-        this.sql = sql;
+        this.sql = store.sql();
         this.admission = admission;
         this.maxQueryBytes = maxQuery.toBytes();
         this.maxResponseBytes = maxResponse.toBytes();
@@ -63,8 +64,7 @@ class SqlController {
             SqlRequest q = parse(request);
             int rowsLimit = bounded(q.max_rows(), DEFAULT_ROWS, MAX_ROWS, "max_rows");
             int timeout = bounded(q.timeout_seconds(), DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "timeout_seconds");
-            ReadOnlySql.Result r = sql.run(q.sql(), new ReadOnlySql.Limits(rowsLimit, maxResponseBytes, timeout * 1000L),
-                    Rows::json);
+            UserSql.Result r = sql.run(q.sql(), new UserSql.Limits(rowsLimit, maxResponseBytes, timeout * 1000L));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("columns", r.columns());
             out.put("rows", r.rows());

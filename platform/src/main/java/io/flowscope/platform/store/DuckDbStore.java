@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -20,7 +23,7 @@ import org.duckdb.DuckDBConnection;
  * owns it (DuckDB's rule); writers append through DuckDB's Appender on connections of their own,
  * queries use short-lived duplicates of the main connection.
  */
-public final class DuckDbStore implements AutoCloseable {
+public final class DuckDbStore implements Store {
 
     /** File name of the database inside the data directory. */
     public static final String FILE = "flowscope.duckdb";
@@ -31,7 +34,8 @@ public final class DuckDbStore implements AutoCloseable {
     private final DuckDBConnection root;
     private final TimeIds ids = TimeIds.randomNode();
     private final BlockingQueue<DuckDBConnection> streaming = new LinkedBlockingQueue<>();
-    private volatile boolean lockedDown;
+    /** Made by {@link #lockDown}: users' SQL runs only on a locked-down engine. */
+    private volatile ReadOnlySql sql;
 
     private DuckDbStore(Path file, DuckDBConnection root) {
         this.file = file;
@@ -67,8 +71,11 @@ public final class DuckDbStore implements AutoCloseable {
      * Locks the engine down for user SQL, for the life of the process: no extension is installed or loaded
      * on demand (a query naming INET would otherwise fetch one from the network), no file or network is
      * reached from SQL, operators' memory and spilling are bounded, and nothing can change this afterwards.
+     * Then {@link #sql()} runs users' queries, at most {@code streamingConnections} at once, with the value-size
+     * bounds of {@link DuckDbQueryPolicy}.
      */
-    public void lockDown(String memoryLimit, String maxTempDirectorySize, int streamingConnections) throws SQLException {
+    public void lockDown(String memoryLimit, String maxTempDirectorySize, int streamingConnections,
+            long maxVectorBytes, long maxValueBytes) throws SQLException {
         // connections whose results stream (fetched as they are read, so the SQL endpoint stops at its
         // limits instead of materialising everything first); set up now, because the lock forbids it
         // later, and kept apart from the writers' connections (a database opened with streaming for all
@@ -89,7 +96,7 @@ public final class DuckDbStore implements AutoCloseable {
             s.execute("SET enable_external_access = false");
             s.execute("SET lock_configuration = true");
         }
-        lockedDown = true;
+        sql = new ReadOnlySql(this, policy(maxVectorBytes, maxValueBytes));
     }
 
     private static String sizeSetting(String v) {
@@ -100,10 +107,10 @@ public final class DuckDbStore implements AutoCloseable {
     }
 
     /**
-     * The read-only SQL runner, with the bound of every stored column's values (text columns are cut at
+     * The policy of user SQL, with the bound of every stored column's values (text columns are cut at
      * {@link Schema#MAX_TEXT_CHARS} when written, everything else has a fixed size).
      */
-    public ReadOnlySql readOnlySql(long maxVectorBytes, long maxValueBytes) throws SQLException {
+    private DuckDbQueryPolicy policy(long maxVectorBytes, long maxValueBytes) throws SQLException {
         Map<String, Double> columns = new HashMap<>();
         try (Statement s = root.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'flow_log'")) {
@@ -112,7 +119,7 @@ public final class DuckDbStore implements AutoCloseable {
                 columns.merge(rs.getString(1).toLowerCase(Locale.ROOT), bound, Math::max);
             }
         }
-        return new ReadOnlySql(this, new DuckDbQueryPolicy(columns, maxVectorBytes, maxValueBytes));
+        return new DuckDbQueryPolicy(columns, maxVectorBytes, maxValueBytes);
     }
 
     /** The database file. */
@@ -120,9 +127,15 @@ public final class DuckDbStore implements AutoCloseable {
         return file;
     }
 
-    /** A new flow id, unique across restarts, writers and stores ({@link TimeIds}). */
-    public long nextFlowId() {
+    /** A new id from {@link TimeIds}. */
+    @Override
+    public long nextId() {
         return ids.next();
+    }
+
+    /** {@link #nextId()} under the name ingest/ and cli/ still call it by, until they move to the contract. */
+    public long nextFlowId() {
+        return nextId();
     }
 
     /** A new l7_flow_log {@code _id}, from the same generator. */
@@ -137,17 +150,9 @@ public final class DuckDbStore implements AutoCloseable {
 
     /**
      * A connection whose results stream, for one user query; give it back with {@link #giveBack}. Waits
-     * while all are lent (their number is the SQL endpoint's concurrency); without a lockdown (the
-     * command line), a new one.
+     * while all are lent (their number is the SQL endpoint's concurrency).
      */
     Connection borrowStreaming() throws SQLException {
-        if (streaming.isEmpty() && !lockedDown) {
-            DuckDBConnection c = (DuckDBConnection) root.duplicate();
-            try (Statement s = c.createStatement()) {
-                s.execute("SET jdbc_stream_results = true");
-            }
-            return c;
-        }
         try {
             return streaming.take();
         } catch (InterruptedException e) {
@@ -156,11 +161,58 @@ public final class DuckDbStore implements AutoCloseable {
         }
     }
 
-    void giveBack(Connection c) throws SQLException {
-        if (lockedDown) {
-            streaming.add((DuckDBConnection) c);
-        } else {
-            c.close();
+    void giveBack(Connection c) {
+        streaming.add((DuckDBConnection) c);
+    }
+
+    @Override
+    public Page flows(LogQuery q) throws SQLException {
+        try (Connection c = connection()) {
+            return DuckDbLogQueries.page(c, DuckDbLogQueries.FLOWS, q);
+        }
+    }
+
+    @Override
+    public Page requests(LogQuery q) throws SQLException {
+        try (Connection c = connection()) {
+            return DuckDbLogQueries.page(c, DuckDbLogQueries.REQUESTS, q);
+        }
+    }
+
+    /** @throws IllegalStateException before {@link #lockDown}: an engine that is not locked down runs no user SQL */
+    @Override
+    public UserSql sql() {
+        ReadOnlySql s = sql;
+        if (s == null) {
+            throw new IllegalStateException("user SQL runs only on a store locked down for it (lockDown)");
+        }
+        return s;
+    }
+
+    /** Both DELETEs in one transaction, so a failure leaves flows and requests as they were. */
+    @Override
+    public void deleteBefore(Instant cutoff) throws SQLException {
+        // rounded up to the stored microseconds: a row at 10:00:03.000000 is before a cut-off at 10:00:03.0000001
+        long micros = Math.addExact(Math.multiplyExact(cutoff.getEpochSecond(), 1_000_000L),
+                (cutoff.getNano() + 999) / 1000);
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                for (String table : List.of("flow_log.l4_flow_log", "flow_log.l7_flow_log")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE time < make_timestamp(?)")) {
+                        ps.setLong(1, micros);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.JacksonException;
@@ -36,19 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * scan after 17 s, a string-building one after 110 s); the text runs streamed and stops within the limit.
  * The time limit covers all three steps and the fetching of rows; rows and response bytes are bounded.
  */
-public final class ReadOnlySql {
-
-    /** Limits of one query. */
-    public record Limits(int maxRows, long maxResponseBytes, long timeoutMillis) {
-    }
-
-    /** A column of a result. */
-    public record Column(String name, String type) {
-    }
-
-    /** What a query returned; {@code truncatedBy} is null, "max_rows" or "max_response_bytes". */
-    public record Result(List<Column> columns, List<List<Object>> rows, String truncatedBy, long responseBytes) {
-    }
+public final class ReadOnlySql implements UserSql {
 
     private static final JsonMapper JSON = JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(10_000).build()).build())
@@ -67,13 +54,9 @@ public final class ReadOnlySql {
         this.policy = policy;
     }
 
-    /**
-     * Runs one query. {@code toJson} turns a JDBC value into what the response holds; the response bytes are
-     * counted on its text form.
-     *
-     * @throws QueryRefusedException when the query is refused, fails in DuckDB or runs out of time
-     */
-    public Result run(String sql, Limits limits, Function<Object, Object> toJson) throws SQLException {
+    /** Values as {@link Rows#json} makes them. */
+    @Override
+    public Result run(String sql, Limits limits) throws SQLException {
         if (sql == null || sql.isBlank()) {
             throw new QueryRefusedException("sql: empty query");
         }
@@ -91,7 +74,7 @@ public final class ReadOnlySql {
                     cancel.watch(st);
                     st.execute("BEGIN TRANSACTION READ ONLY");
                     try (ResultSet rs = st.executeQuery(sql)) {
-                        return fetch(rs, limits, toJson);
+                        return fetch(rs, limits);
                     } finally {
                         rollback(c);
                     }
@@ -150,7 +133,7 @@ public final class ReadOnlySql {
         }
     }
 
-    private static Result fetch(ResultSet rs, Limits limits, Function<Object, Object> toJson) throws SQLException {
+    private static Result fetch(ResultSet rs, Limits limits) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         List<Column> columns = new ArrayList<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -167,7 +150,7 @@ public final class ReadOnlySql {
             List<Object> row = new ArrayList<>(columns.size());
             long rowBytes = 2;
             for (int i = 1; i <= columns.size(); i++) {
-                Object v = toJson.apply(rs.getObject(i));
+                Object v = Rows.json(rs.getObject(i));
                 row.add(v);
                 rowBytes += (v == null ? 4 : v instanceof String s ? s.length() + 2 : String.valueOf(v).length()) + 1;
             }

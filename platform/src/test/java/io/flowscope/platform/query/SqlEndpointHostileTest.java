@@ -2,12 +2,14 @@ package io.flowscope.platform.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowscope.platform.FlowscopeApplication;
 import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.store.StoreConfiguration;
 import io.flowscope.platform.testing.Http;
-import io.flowscope.platform.testing.TestServer;
+import io.flowscope.platform.testing.Importing;
+import io.flowscope.platform.testing.MockHttp;
 import io.flowscope.platform.testing.StoreState;
-import java.nio.file.Files;
+import io.flowscope.platform.testing.TestServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +21,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,9 +33,11 @@ import tools.jackson.databind.JsonNode;
  * differentials that once got through (JSqlParser and DuckDB reading one text differently), comments and
  * strings of every form DuckDB's and PostgreSQL's grammars have, and statement separators in every
  * position. Each is refused with 400 or runs as one read-only query; after each, every table's rows, the
- * catalog, the settings and the attached databases are exactly as before.
+ * catalog, the settings and the attached databases are exactly as before. The web layer of /sql and /flows
+ * only, on the server's store (locked down as the server does it).
  */
-@SpringBootTest(classes = FlowscopeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@WebMvcTest(controllers = {SqlController.class, FlowsController.class})
+@Import({StoreConfiguration.class, SqlAdmission.class, SimpleMeterRegistry.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlEndpointHostileTest {
 
@@ -43,20 +48,19 @@ class SqlEndpointHostileTest {
         TestServer.properties(r, data);
     }
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    MockMvc mvc;
 
     @Autowired
     DuckDbStore store;
 
-    Http http;
+    MockHttp http;
     Map<String, Object> before;
 
     @BeforeAll
     void knownContents() throws Exception {
-        http = new Http(port);
-        Http.Response r = http.postFile("/api/v1/import?name=nginx-http1.pcap", Path.of("src/test/resources/captures/nginx-http1.pcap"));
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        http = new MockHttp(mvc);
+        Importing.importFile(store, Path.of("src/test/resources/captures/nginx-http1.pcap"));
         before = StoreState.of(store);
         assertThat(before.toString()).contains("rows flow_log.l4_flow_log=[12 ", "rows flow_log.l7_flow_log=[17 ");
     }

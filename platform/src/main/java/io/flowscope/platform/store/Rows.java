@@ -1,6 +1,5 @@
-package io.flowscope.platform.query;
+package io.flowscope.platform.store;
 
-import io.flowscope.platform.store.Addresses;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,13 +9,15 @@ import java.sql.Timestamp;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a log query and turns rows into JSON objects with a stable key order: the select list's order,
- * with {@code ip4_*}/{@code ip6_*} folded into {@code ip_0}/{@code ip_1} text and times as ISO-8601 UTC.
+ * Runs a log query and turns DuckDB's rows into JSON objects with a stable key order: the select list's order,
+ * with {@code ip4_*}/{@code ip6_*} folded into {@code ip_0}/{@code ip_1} text and times as ISO-8601 UTC
+ * ({@link Page}).
  */
 final class Rows {
 
@@ -62,10 +63,10 @@ final class Rows {
                 default -> m.put(name, json(v));
             }
         }
-        return m;
+        return Collections.unmodifiableMap(m);
     }
 
-    /** JDBC values as JSON-friendly values. */
+    /** DuckDB's JDBC values as JSON-friendly values (unsigned 64-bit numbers beyond a long as text). */
     static Object json(Object v) {
         if (v instanceof Timestamp t) {
             return ISO.format(t.toLocalDateTime().atOffset(ZoneOffset.UTC));
