@@ -4,7 +4,7 @@ import io.flowscope.platform.FlowscopeSettings;
 import io.flowscope.platform.ingest.CaptureImporter;
 import io.flowscope.platform.ingest.FileSummary;
 import io.flowscope.platform.plugins.PluginHost;
-import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.store.Store;
 import io.flowscope.platform.store.ServerMarker;
 import io.flowscope.platform.store.StoreLockedException;
 import java.io.IOException;
@@ -94,7 +94,7 @@ final class ImportCommand implements Callable<Integer> {
         Path plugins = FlowscopeSettings.defaultPluginsDir();
         boolean fault = false;
         try (PluginHost host = PluginHost.start(plugins, pluginsDirs, io.flowscope.platform.l7.FailurePolicy.DEFAULT);
-             DuckDbStore store = DuckDbStore.open(dataDir)) {
+             Store store = Store.embedded(dataDir)) {
             host.statuses().stream().filter(s -> !"STARTED".equals(s.state()))
                     .forEach(s -> err.println("flowscope: plugin " + s.id() + " is " + s.state() + ": " + s.lastError()));
             CaptureImporter importer = new CaptureImporter(host, store);

@@ -69,9 +69,9 @@ public final class Flow {
     /** State the payload handler keeps for this flow (the L7 session). */
     public Object attachment;
 
-    Flow(FlowKey key, boolean tcp, io.flowscope.platform.budget.ByteBudget budget) {
+    Flow(FlowKey key, boolean tcp, Reassembly reassembly) {
         this.key = key;
-        this.streams = tcp ? new TcpStream[] {new TcpStream(budget), new TcpStream(budget)} : null;
+        this.streams = tcp ? new TcpStream[] {new TcpStream(reassembly, this, 0), new TcpStream(reassembly, this, 1)} : null;
     }
 
     /** Whether this is a TCP flow. */

@@ -43,6 +43,9 @@ public final class FlowGenerator {
     private final Streams streams = new Streams();
     private final LongSupplier ids;
     private final ByteBudget budget;
+    private final Reassembly reassembly;
+    /** Delivers what a stream evicted for another's need gives up (not the flow being processed). */
+    private final Streams evicted = new Streams();
     private long lastSweep;
     private long clock;
     private long tableFull;
@@ -62,6 +65,11 @@ public final class FlowGenerator {
     /** The same, with the budget all flows' out-of-order bytes share. */
     public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows, ByteBudget budget) {
         this.budget = budget;
+        this.reassembly = new Reassembly(budget, s -> {
+            evicted.flow = s.flow;
+            evicted.side = s.side;
+            return evicted;
+        });
         this.listener = listener;
         this.ids = ids;
         this.serverPorts = Set.copyOf(serverPorts);
@@ -180,7 +188,7 @@ public final class FlowGenerator {
     }
 
     private Flow create(MetaPacket m) {
-        Flow f = new Flow(probe.copy(), m.protocol == 6, budget);
+        Flow f = new Flow(probe.copy(), m.protocol == 6, reassembly);
         f.id = ids.getAsLong();
         f.protocol = m.protocol;
         f.ipv4 = m.ipv4;

@@ -7,9 +7,10 @@ import java.util.TreeMap;
 /**
  * Reassembles one direction of a TCP connection into ordered bytes. In-order segments go straight
  * to the consumer from the capture buffer (no copy); out-of-order ones are copied and held, up to
- * {@link #MAX_BUFFERED} bytes per direction and within the generator's reassembly {@link ByteBudget}. A hole
- * that does not fill within {@link #HOLE_TIMEOUT} (packet time), or that would exceed either bound, is
- * reported as a gap and delivery resumes after it, so the parser carries on. Old data
+ * {@link #MAX_BUFFERED} bytes per direction and within the generator's reassembly {@link ByteBudget}; when
+ * the budget is spent, the stream that has held its bytes longest gives them up first ({@link Reassembly}).
+ * A hole that does not fill within {@link #HOLE_TIMEOUT} (packet time), or that would exceed either bound,
+ * is reported as a gap and delivery resumes after it, so the parser carries on. Old data
  * (retransmissions) is dropped and counted; partial overlaps deliver only their new bytes.
  */
 final class TcpStream {
@@ -33,12 +34,24 @@ final class TcpStream {
     /** Capture time of the oldest segment held. */
     private long pendingSince;
     private int buffered;
+    private final Reassembly reassembly;
     private final ByteBudget budget;
+    /** The flow and side this stream is, for delivering when another stream's need evicts it. */
+    final Flow flow;
+    final int side;
     /** Holes given up because they stayed open longer than {@link #HOLE_TIMEOUT}. */
     long holeTimeouts;
 
-    TcpStream(ByteBudget budget) {
-        this.budget = budget;
+    TcpStream(Reassembly reassembly, Flow flow, int side) {
+        this.reassembly = reassembly;
+        this.budget = reassembly.budget();
+        this.flow = flow;
+        this.side = side;
+    }
+
+    /** Whether out-of-order bytes are held. */
+    boolean holding() {
+        return buffered > 0;
     }
 
     /** The SYN fixes the initial sequence number. */
@@ -84,7 +97,7 @@ final class TcpStream {
         }
         // ahead of what we have: hold a copy until the hole fills
         boolean overBudget = false;
-        if (buffered + capLen > MAX_BUFFERED || capLen < wireLen || (overBudget = !budget.reserve(capLen))) {
+        if (buffered + capLen > MAX_BUFFERED || capLen < wireLen || (overBudget = !reassembly.reserve(this, capLen))) {
             if (overBudget) {
                 budget.evicted();
             }
@@ -109,15 +122,23 @@ final class TcpStream {
         }
         if (buffered == 0) {
             pendingSince = ts;
+            reassembly.holding(this);
         }
         buffered += capLen - (old == null ? 0 : old.length);
         pendingTs = ts;
         return 2;
     }
 
-    /** At close: whatever is held is delivered after reporting the holes before it. */
+    /** At close (or evicted for the budget): whatever is held is delivered after reporting the holes before it. */
     void finish(Consumer c) {
         flushPending(c);
+    }
+
+    /** Counts one more drop of what was held: the stream is no longer holding. */
+    private void released() {
+        if (buffered == 0) {
+            reassembly.released(this);
+        }
     }
 
     private void flushPending(Consumer c) {
@@ -126,6 +147,7 @@ final class TcpStream {
             byte[] data = e.getValue();
             buffered -= data.length;
             budget.release(data.length);
+            released();
             int rel = e.getKey() - next;
             if (rel > 0) {
                 c.gap(rel);
@@ -151,6 +173,7 @@ final class TcpStream {
             byte[] data = e.getValue();
             buffered -= data.length;
             budget.release(data.length);
+            released();
             int fresh = data.length + rel;
             if (fresh > 0) {
                 c.data(ByteBuffer.wrap(data), -rel, fresh, pendingTs);

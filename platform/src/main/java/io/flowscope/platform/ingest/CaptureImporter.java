@@ -8,7 +8,7 @@ import io.flowscope.platform.pipeline.Pipeline;
 import io.flowscope.platform.pipeline.PipelineSettings;
 import io.flowscope.platform.pipeline.Pipelines;
 import io.flowscope.platform.plugins.PluginHost;
-import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public final class CaptureImporter {
     }
 
     /** For a caller without the host's pipelines (tests, tools): the plugins and the store, no metrics. */
-    public CaptureImporter(PluginHost plugins, DuckDbStore store) {
+    public CaptureImporter(PluginHost plugins, Store store) {
         this(new Pipelines(plugins, store, null));
     }
 

@@ -2,7 +2,7 @@ package io.flowscope.platform.pipeline;
 
 import io.flowscope.platform.metrics.FlowscopeMetrics;
 import io.flowscope.platform.plugins.PluginHost;
-import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.store.Store;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 class PipelineConfiguration {
 
     @Bean
-    Pipelines pipelines(PluginHost plugins, DuckDbStore store, FlowscopeMetrics metrics) {
+    Pipelines pipelines(PluginHost plugins, Store store, FlowscopeMetrics metrics) {
         return new Pipelines(plugins, store, metrics::record);
     }
 }

@@ -2,8 +2,7 @@ package io.flowscope.platform.pipeline;
 
 import io.flowscope.platform.metrics.PipelineCounters;
 import io.flowscope.platform.plugins.PluginHost;
-import io.flowscope.platform.store.AsyncFlowLogWriter;
-import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.store.Store;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 
@@ -17,11 +16,11 @@ import java.util.function.Consumer;
 public final class Pipelines {
 
     private final PluginHost plugins;
-    private final DuckDbStore store;
+    private final Store store;
     private final Consumer<PipelineCounters> metrics;
 
     /** @param metrics told what pipelines count while they run (the server's Micrometer meters); may be null */
-    public Pipelines(PluginHost plugins, DuckDbStore store, Consumer<PipelineCounters> metrics) {
+    public Pipelines(PluginHost plugins, Store store, Consumer<PipelineCounters> metrics) {
         this.plugins = plugins;
         this.store = store;
         this.metrics = metrics;
@@ -35,7 +34,7 @@ public final class Pipelines {
     /** The same, with its counters going to {@code live} instead of the host's metrics. */
     public Pipeline open(String source, PipelineSettings settings, Consumer<PipelineCounters> live) throws SQLException {
         return new Pipeline(settings, plugins.protocols(), plugins.serverPortHints(),
-                new AsyncFlowLogWriter(store.newWriter()), store::nextFlowId, source, live);
+                store.newWriter(), store::nextId, source, live);
     }
 
     /** The plugins the pipelines parse with. */

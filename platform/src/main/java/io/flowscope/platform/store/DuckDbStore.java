@@ -133,19 +133,10 @@ public final class DuckDbStore implements Store {
         return ids.next();
     }
 
-    /** {@link #nextId()} under the name ingest/ and cli/ still call it by, until they move to the contract. */
-    public long nextFlowId() {
-        return nextId();
-    }
-
-    /** A new l7_flow_log {@code _id}, from the same generator. */
-    long nextL7Id() {
-        return ids.next();
-    }
-
-    /** A writer with appenders on a connection of its own; use it from one thread and close it to commit. */
-    public FlowLogWriter newWriter() throws SQLException {
-        return new FlowLogWriter(this, (DuckDBConnection) root.duplicate());
+    /** A writer with appenders on a connection of its own, fed through a writer thread ({@link AsyncFlowLogWriter}). */
+    @Override
+    public RowWriter newWriter() throws SQLException {
+        return new AsyncFlowLogWriter(new FlowLogWriter(this, (DuckDBConnection) root.duplicate()));
     }
 
     /**

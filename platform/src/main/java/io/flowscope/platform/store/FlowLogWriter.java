@@ -14,7 +14,7 @@ import org.duckdb.DuckDBConnection;
  * {@link #FLUSH_ROWS} rows of a table, or {@link #commit()}, make one committed batch (one transaction),
  * and {@link #close()} commits the rest. One writer per thread.
  */
-public final class FlowLogWriter implements RecordSink, AutoCloseable {
+final class FlowLogWriter implements RecordSink, AutoCloseable {
 
     /** Rows per table between explicit flushes (one write batch). */
     static final int FLUSH_ROWS = 100_000;
@@ -29,7 +29,7 @@ public final class FlowLogWriter implements RecordSink, AutoCloseable {
         // one transaction per batch: with autocommit, DuckDB's appender commits every 2048-row chunk
         connection.setAutoCommit(false);
         this.l4 = new Table<>(connection.createAppender("flow_log", Tables.L4_NAME), Tables.L4);
-        this.l7 = new Table<>(connection.createAppender("flow_log", Tables.L7_NAME), Tables.l7(store::nextL7Id));
+        this.l7 = new Table<>(connection.createAppender("flow_log", Tables.L7_NAME), Tables.l7(store::nextId));
     }
 
     /** Batches committed so far. */

@@ -1,14 +1,27 @@
 package io.flowscope.platform.store;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 
 /**
- * What the rest of the platform asks of the store of flow logs, whatever engine holds them: ids, the log
- * queries of the API, users' SQL and retention. {@link DuckDbStore} is the one implementation; the SQL of an
+ * What the rest of the platform asks of the store of flow logs, whatever engine holds them: the schema
+ * (made when it opens), writers, ids, the log queries of the API, users' SQL and retention. {@link DuckDbStore} is the one implementation; the SQL of an
  * engine never leaves this package, and its failures reach callers as {@link SQLException}s.
  */
 public interface Store extends AutoCloseable {
+
+    /** The embedded store (DuckDB) in a data directory, made if needed. */
+    static Store embedded(Path dataDir) throws SQLException, IOException {
+        return DuckDbStore.open(dataDir);
+    }
+
+    /**
+     * A writer for one pipeline, used from its thread: rows are committed by size and by age
+     * ({@link RowWriter#commitOlderThan}); close it to commit the rest.
+     */
+    RowWriter newWriter() throws SQLException;
 
     /** A new 64-bit row id ({@code flow_id}, {@code _id}), unique across restarts, writers and stores. */
     long nextId();

@@ -99,4 +99,23 @@ class ReassemblyBoundsTest {
         gen.finish();
         assertThat(budget.used()).isZero();
     }
+
+    @Test
+    void overTheBudgetTheLongestHeldHoleIsGivenUpSoTheNewestCanFill() {
+        generator(500);
+        handshake(30000);
+        handshake(30001);
+        data(30000, 101, "a".repeat(10), 10);
+        data(30000, 121, "c".repeat(400), 10); // holds 400: "b" (111..120) is late
+        data(30001, 101, "A".repeat(10), 10);
+        data(30001, 121, "C".repeat(400), 10); // needs 400 more than the budget has: the older hole gives way
+        assertThat(client.toString()).as("the first flow's hole was given up: its held bytes went on after a gap")
+                .isEqualTo("a".repeat(10) + "A".repeat(10) + "[gap 10]" + "c".repeat(400));
+        data(30001, 111, "B".repeat(10), 10); // the newest hole fills: no gap in the second flow
+        assertThat(client.toString()).endsWith("B".repeat(10) + "C".repeat(400));
+        assertThat(budget.evictions()).isEqualTo(1);
+        assertThat(maxUsed.get()).isLessThanOrEqualTo(500);
+        gen.finish();
+        assertThat(budget.used()).isZero();
+    }
 }

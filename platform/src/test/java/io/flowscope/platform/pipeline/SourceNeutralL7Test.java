@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowscope.platform.capture.CaptureFileReader;
 import io.flowscope.platform.plugins.PluginHost;
-import io.flowscope.platform.store.AsyncFlowLogWriter;
 import io.flowscope.platform.store.DuckDbStore;
 import io.flowscope.platform.testing.Importing;
 import io.flowscope.platform.testing.PipelineRun;
@@ -64,7 +63,7 @@ class SourceNeutralL7Test {
 
     static Pipeline pipeline(PluginHost plugins, DuckDbStore store) throws Exception {
         return new Pipeline(PipelineSettings.forFiles(), plugins.protocols(), plugins.serverPortHints(),
-                new AsyncFlowLogWriter(store.newWriter()), store::nextFlowId, "test", null);
+                store.newWriter(), store::nextId, "test", null);
     }
 
     static List<String> rows(DuckDbStore store, String sql) throws Exception {
