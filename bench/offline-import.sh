@@ -9,7 +9,11 @@
 #   tshark -n -q -z conv,tcp -r bench/work/mixed.pcap
 # and prints both times, both TCP conversation counts and ratio=<tshark seconds / flowscope seconds>.
 #
-# Usage: bench/offline-import.sh [--record] [--runs N]     (as root; --record forces a new capture)
+# With --baseline DIR (another checkout of Flowscope, built: DIR/flowscope works), each run also times
+# that build on the same file, in the same loop, and prints its ratio too: a change is judged against the
+# build before it under the same load, since tshark's own time varies by a third on a shared VM.
+#
+# Usage: bench/offline-import.sh [--record] [--runs N] [--baseline DIR]   (as root; --record forces a new capture)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/bench/work"
@@ -17,11 +21,13 @@ pcap="$work/mixed.pcap"
 target_packets=1000000
 runs=3
 record=0
+baseline=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --record) record=1 ;;
     --runs) runs="$2"; shift ;;
-    *) echo "usage: $0 [--record] [--runs N]" >&2; exit 2 ;;
+    --baseline) baseline="$(cd "$2" && pwd)"; shift ;;
+    *) echo "usage: $0 [--record] [--runs N] [--baseline DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -95,7 +101,8 @@ fi
 echo "capture=$pcap packets=$n bytes=$(stat -c %s "$pcap")"
 
 now() { date +%s.%N; }
-best_fs=""; best_ts=""
+min() { if [[ -z "$1" ]] || (( $(echo "$2 < $1" | bc -l) )); then echo "$2"; else echo "$1"; fi; }
+best_fs=""; best_ts=""; best_base=""
 for i in $(seq 1 "$runs"); do
   data="$work/data-$i"; rm -rf "$data"
   t0=$(now)
@@ -104,9 +111,18 @@ for i in $(seq 1 "$runs"); do
   tshark -n -q -z conv,tcp -r "$pcap" > "$work/tshark.txt" 2>/dev/null
   t2=$(now)
   fs=$(echo "$t1 - $t0" | bc -l); ts=$(echo "$t2 - $t1" | bc -l)
-  echo "run $i: flowscope=${fs}s tshark=${ts}s"
-  if [[ -z "$best_fs" ]] || (( $(echo "$fs < $best_fs" | bc -l) )); then best_fs=$fs; fi
-  if [[ -z "$best_ts" ]] || (( $(echo "$ts < $best_ts" | bc -l) )); then best_ts=$ts; fi
+  line="run $i: flowscope=${fs}s tshark=${ts}s"
+  if [[ -n "$baseline" ]]; then
+    rm -rf "$data"
+    t3=$(now)
+    FLOWSCOPE_PLUGINS_DIR="$baseline/platform/target/plugins" "$baseline/flowscope" import --data-dir "$data" --json "$pcap" > "$work/baseline.json"
+    t4=$(now)
+    base=$(echo "$t4 - $t3" | bc -l)
+    best_base=$(min "$best_base" "$base")
+    line="$line baseline=${base}s"
+  fi
+  echo "$line"
+  best_fs=$(min "$best_fs" "$fs"); best_ts=$(min "$best_ts" "$ts")
 done
 fs_conv=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["flows"]["tcp"])' "$work/flowscope.json")
 ts_conv=$(grep -c '<->' "$work/tshark.txt")
@@ -114,4 +130,8 @@ fs_req=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"
 printf 'flowscope_seconds=%.3f tshark_seconds=%.3f (best of %d)\n' "$best_fs" "$best_ts" "$runs"
 echo "flowscope_tcp_flows=$fs_conv tshark_tcp_conversations=$ts_conv flowscope_requests=$fs_req"
 printf 'ratio=%.2f\n' "$(echo "$best_ts / $best_fs" | bc -l)"
+if [[ -n "$baseline" ]]; then
+  printf 'baseline_seconds=%.3f baseline_ratio=%.2f (%s, best of %d)\n' "$best_base" \
+    "$(echo "$best_ts / $best_base" | bc -l)" "$(git -C "$baseline" rev-parse --short HEAD)" "$runs"
+fi
 [[ "$fs_conv" == "$ts_conv" ]] || { echo "bench: conversation counts differ" >&2; exit 1; }

@@ -127,6 +127,9 @@ public final class L7Pipeline {
     void parserState(L7Session s, long delta) {
         ByteBudget b = budgets.parserState();
         b.force(delta);
+        if (!b.over()) {
+            return; // the common case: no list walk, no iterator
+        }
         int walked = 0;
         for (Iterator<L7Session> it = active.keySet().iterator(); b.over() && it.hasNext() && walked++ < EVICTION_WALK; ) {
             L7Session old = it.next();
@@ -144,6 +147,9 @@ public final class L7Pipeline {
 
     private boolean reserve(ByteBudget b, L7Session s, long bytes, Predicate<L7Session> holds,
                             java.util.function.Consumer<L7Session> evict, String reason) {
+        if (b.reserve(bytes)) {
+            return true; // the common case: no list walk, no iterator
+        }
         int walked = 0;
         for (Iterator<L7Session> it = active.keySet().iterator(); !b.reserve(bytes); ) {
             L7Session old = null;

@@ -68,6 +68,9 @@ public final class L7Session implements MessageSink {
     private boolean truncatedDatagram;
     /** The parser's last {@code retainedBytes()}, as counted in the pipeline's parser-state budget. */
     private long retained;
+    /** How often (µs of the session's clock) activity moves it to the young end of the pipeline's list. */
+    static final long TOUCH_EVERY = 100_000;
+    private long lastTouched = Long.MIN_VALUE / 2;
     /** The latest capture time this session saw: the parsers' clock. */
     private long now;
     /** A failure of the host's own code (pairing, the store) met while the parser was emitting. */
@@ -108,7 +111,7 @@ public final class L7Session implements MessageSink {
     /** Ordered bytes of one direction (0 = from the client); {@code buffer} is valid during the call only. */
     public void data(int side, ByteBuffer buffer, int offset, int length, long ts) {
         if (state != State.NONE) {
-            pipeline.touch(this);
+            touch(ts);
             data(side, pipeline.view(buffer, offset, length), ts);
         }
     }
@@ -116,8 +119,19 @@ public final class L7Session implements MessageSink {
     /** One whole datagram; {@code truncated} when its end was not captured. */
     public void datagram(int side, ByteBuffer buffer, int offset, int length, boolean truncated, long ts) {
         if (state != State.NONE && length > 0) {
-            pipeline.touch(this);
+            touch(ts);
             datagram(side, pipeline.view(buffer, offset, length), ts, truncated);
+        }
+    }
+
+    /**
+     * Tells the pipeline this session is active, at most once per {@link #TOUCH_EVERY} of its clock: the
+     * budgets' "least recently active" is exact to that, and a busy connection costs no list work per packet.
+     */
+    private void touch(long ts) {
+        if (ts - lastTouched >= TOUCH_EVERY || ts < lastTouched) {
+            lastTouched = ts;
+            pipeline.touch(this);
         }
     }
 

@@ -5,6 +5,9 @@ import io.flowscope.platform.l7.L7Record;
 import io.flowscope.platform.l7.RecordSink;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -89,33 +92,50 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
         }
     }
 
-    /** One table's appender and the declarations its values come from. */
+    /**
+     * One table's appender and the declarations its values come from, unpacked into arrays once so that
+     * the per-row loop is a switch over plain ints (this loop runs for every value of every row).
+     */
     private static final class Table<T> {
         final DuckDBAppender appender;
-        final Column<T>[] columns;
+        final Column.Type[] types;
+        final ToLongFunction<T>[] integers;
+        final ToDoubleFunction<T>[] reals;
+        final Function<T, String>[] texts;
         int pending;
 
         @SuppressWarnings("unchecked")
         Table(DuckDBAppender appender, List<Column<T>> columns) {
             this.appender = appender;
-            this.columns = columns.toArray(new Column[0]);
+            int n = columns.size();
+            types = new Column.Type[n];
+            integers = new ToLongFunction[n];
+            reals = new ToDoubleFunction[n];
+            texts = new Function[n];
+            for (int i = 0; i < n; i++) {
+                Column<T> c = columns.get(i);
+                types[i] = c.type();
+                integers[i] = c.integer();
+                reals[i] = c.real();
+                texts[i] = c.text();
+            }
         }
 
         void append(T row) throws SQLException {
             DuckDBAppender a = appender;
             a.beginRow();
-            for (Column<T> c : columns) {
-                switch (c.type()) {
-                    case VARCHAR -> appendText(a, c.text().apply(row));
+            for (int i = 0; i < types.length; i++) {
+                switch (types[i]) {
+                    case VARCHAR -> appendText(a, texts[i].apply(row));
                     case DOUBLE -> {
-                        double v = c.real().applyAsDouble(row);
+                        double v = reals[i].applyAsDouble(row);
                         if (Double.isNaN(v)) {
                             a.appendNull();
                         } else {
                             a.append(v);
                         }
                     }
-                    default -> appendInteger(a, c.type(), c.integer().applyAsLong(row));
+                    default -> appendInteger(a, types[i], integers[i].applyAsLong(row));
                 }
             }
             a.endRow();

@@ -146,8 +146,8 @@ class L7SessionTest {
     void overThePairingBudgetTheLeastRecentlyActiveConnectionsWaitingRequestsAreReportedNotTheNewcomers() {
         Recording f = new Recording();
         ProtocolHandle h = new ProtocolHandle("rec", f, f.descriptor(), (a, b, c, d, e) -> { }, FailurePolicy.DEFAULT);
-        // room for about two waiting requests (each costs ~250 estimated bytes)
-        PipelineRun run = new PipelineRun(List.of(h), withBudgets(L7Pipeline.DEFAULT_DETECTION_BUDGET, 550));
+        // room for two waiting requests (each is estimated at 282 bytes: 256 and its 13-char operation)
+        PipelineRun run = new PipelineRun(List.of(h), withBudgets(L7Pipeline.DEFAULT_DETECTION_BUDGET, 600));
         List<List<byte[]>> conns = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             conns.add(new TcpConversation("10.9.0.1", 42_000 + i, "10.9.0.2", 9000)
