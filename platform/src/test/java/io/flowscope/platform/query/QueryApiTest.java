@@ -155,6 +155,14 @@ class QueryApiTest {
     }
 
     @Test
+    void probesAreListedAndNoneRunsWithoutAProbePlugin() throws Exception {
+        Http.Response r = http.get("/api/v1/probes");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().isArray()).isTrue();
+        assertThat(r.json().size()).isZero();
+    }
+
+    @Test
     void unknownPathsAndMethodsKeepTheirStatus() throws Exception {
         assertThat(http.get("/api/v1/nothing-here").status()).isEqualTo(404);
         assertThat(http.get("/api/v1/sql").status()).isEqualTo(405);

@@ -1,0 +1,164 @@
+package io.flowscope.platform.probes;
+
+import io.flowscope.api.Probe;
+import io.flowscope.api.ProbeContext;
+import io.flowscope.api.ProbeDescriptor;
+import io.flowscope.api.ProbeFactory;
+import io.flowscope.api.ProbeHealth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the plugins' probes: each is started with a {@link ProbeContext} of the host's (its settings, the
+ * kernel's features, a way to report problems) unless a kernel feature it needs is missing; a probe that
+ * throws when starting is reported and the others still start. Stopped when the host stops.
+ */
+public final class ProbeHost implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProbeHost.class);
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final Set<String> features;
+
+    private static final class Entry {
+        final ProbeDescriptor descriptor;
+        final AtomicLong problems = new AtomicLong();
+        final Set<String> reportedKinds = ConcurrentHashMap.newKeySet();
+        volatile Probe probe;
+        volatile String state;
+        volatile String detail;
+
+        Entry(ProbeDescriptor descriptor) {
+            this.descriptor = descriptor;
+        }
+    }
+
+    /**
+     * Starts every probe of {@code factories}.
+     *
+     * @param settings a probe id's settings ({@code flowscope.probes.<id>.*}, keys without the prefix)
+     */
+    public ProbeHost(List<ProbeFactory> factories, Set<String> kernelFeatures, Function<String, Map<String, String>> settings) {
+        this.features = java.util.Collections.unmodifiableSet(new TreeSet<>(kernelFeatures)); // sorted: stable in messages
+        for (ProbeFactory f : factories) {
+            ProbeDescriptor d;
+            try {
+                d = f.descriptor();
+            } catch (RuntimeException e) {
+                log.error("a probe factory of {} has no descriptor; not started", f.getClass().getName(), e);
+                continue;
+            }
+            Entry e = new Entry(d);
+            entries.add(e);
+            start(f, e, settings.apply(d.id()));
+        }
+    }
+
+    private void start(ProbeFactory f, Entry e, Map<String, String> settings) {
+        Set<String> missing = new TreeSet<>(e.descriptor.kernelRequirements());
+        missing.removeAll(features);
+        if (!missing.isEmpty()) {
+            refuse(e, "needs " + String.join(", ", missing) + ", which this kernel does not offer (it has "
+                    + String.join(", ", features) + ")");
+            return;
+        }
+        try {
+            Probe p = f.newProbe();
+            p.start(new Context(e, settings));
+            e.probe = p;
+            e.state = "RUNNING";
+            log.info("probe {} {} started", e.descriptor.id(), e.descriptor.version());
+        } catch (Throwable t) {
+            e.state = "FAILED";
+            e.detail = "could not start: " + t;
+            log.error("probe {} could not start; the other probes go on", e.descriptor.id(), t);
+        }
+    }
+
+    private static void refuse(Entry e, String why) {
+        e.state = "REFUSED";
+        e.detail = why;
+        log.warn("probe {} not started: {}", e.descriptor.id(), why);
+    }
+
+    /** Every probe, with its health now. */
+    public List<ProbeStatus> statuses() {
+        List<ProbeStatus> out = new ArrayList<>();
+        for (Entry e : entries) {
+            String state = e.state;
+            String detail = e.detail;
+            long drops = 0;
+            Probe p = e.probe;
+            if (p != null && "RUNNING".equals(state)) {
+                try {
+                    ProbeHealth h = p.health();
+                    state = h.state().name();
+                    detail = h.detail();
+                    drops = h.drops();
+                } catch (RuntimeException ex) {
+                    state = "FAILED";
+                    detail = "health() threw " + ex;
+                }
+            }
+            ProbeDescriptor d = e.descriptor;
+            out.add(new ProbeStatus(d.id(), d.kind().name(), d.version(), state, detail, drops, e.problems.get()));
+        }
+        return out;
+    }
+
+    /** Stops every running probe (each once; a probe that throws does not keep the others running). */
+    @Override
+    public void close() {
+        for (Entry e : entries) {
+            Probe p = e.probe;
+            if (p != null) {
+                e.probe = null;
+                try {
+                    p.stop();
+                } catch (RuntimeException ex) {
+                    log.warn("probe {} failed to stop cleanly", e.descriptor.id(), ex);
+                }
+                e.state = "STOPPED";
+                e.detail = null;
+            }
+        }
+    }
+
+    /** The host's services for one probe. */
+    private final class Context implements ProbeContext {
+        private final Entry entry;
+        private final Map<String, String> settings;
+
+        Context(Entry entry, Map<String, String> settings) {
+            this.entry = entry;
+            this.settings = Map.copyOf(settings);
+        }
+
+        @Override
+        public Map<String, String> settings() {
+            return settings;
+        }
+
+        @Override
+        public Set<String> kernelFeatures() {
+            return features;
+        }
+
+        @Override
+        public void reportProblem(String kind, String message) {
+            entry.problems.incrementAndGet();
+            if (entry.reportedKinds.add(kind)) {
+                log.warn("probe {}: {}: {} (further problems of this kind are counted, not logged)",
+                        entry.descriptor.id(), kind, message);
+            }
+        }
+    }
+}
