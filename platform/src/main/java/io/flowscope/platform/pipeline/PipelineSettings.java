@@ -33,18 +33,20 @@ public record PipelineSettings(int maxFlows, long reassemblyBudget, long detecti
      */
     public static final long FILE_COMMIT_AGE_MILLIS = 5000;
 
-    /** The defaults, for a capture file (the packets' clock). */
+    /** The defaults, for a capture file (the packets' clock, commits every 5 s). */
     public static PipelineSettings forFiles() {
-        return new PipelineSettings(DEFAULT_MAX_FLOWS, FlowGenerator.DEFAULT_REASSEMBLY_BUDGET,
-                L7Pipeline.DEFAULT_DETECTION_BUDGET, L7Pipeline.DEFAULT_PAIRING_BUDGET,
-                L7Pipeline.DEFAULT_PARSER_STATE_BUDGET, FILE_COMMIT_AGE_MILLIS, false, FlowGenerator.TCP_IDLE_TIMEOUT);
+        return defaults(FILE_COMMIT_AGE_MILLIS, false);
     }
 
     /** The defaults, for a live source: the wall clock moves flow time when the link is quiet, rows commit within 0.5 s. */
     public static PipelineSettings forLive() {
+        return defaults(DEFAULT_COMMIT_AGE_MILLIS, true);
+    }
+
+    private static PipelineSettings defaults(long commitAgeMillis, boolean liveClock) {
         return new PipelineSettings(DEFAULT_MAX_FLOWS, FlowGenerator.DEFAULT_REASSEMBLY_BUDGET,
                 L7Pipeline.DEFAULT_DETECTION_BUDGET, L7Pipeline.DEFAULT_PAIRING_BUDGET,
-                L7Pipeline.DEFAULT_PARSER_STATE_BUDGET, DEFAULT_COMMIT_AGE_MILLIS, true, FlowGenerator.TCP_IDLE_TIMEOUT);
+                L7Pipeline.DEFAULT_PARSER_STATE_BUDGET, commitAgeMillis, liveClock, FlowGenerator.TCP_IDLE_TIMEOUT);
     }
 
     public PipelineSettings withReassemblyBudget(long bytes) {
