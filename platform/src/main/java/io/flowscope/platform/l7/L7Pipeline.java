@@ -165,9 +165,8 @@ public final class L7Pipeline {
                 return false;
             }
             evicted(b, reason);
-            // the eviction releases into the budget; a fresh iterator because the session may end
+            // the eviction releases into the budget and changes nothing in the list: the walk goes on from here
             evict.accept(old);
-            it = active.keySet().iterator();
         }
         return true;
     }

@@ -158,7 +158,7 @@ public final class L7Session implements MessageSink {
     public void gap(int side, long lost) {
         if (state == State.PARSING) {
             if (!protocol.enabled()) {
-                state = State.NONE;
+                evictParser();
                 return;
             }
             try {
@@ -401,13 +401,16 @@ public final class L7Session implements MessageSink {
         firstBytes[0] = null;
         firstBytes[1] = null;
         for (Held x : replay) {
+            if (state != State.PARSING) {
+                break; // the parser failed or was evicted during the replay: the rest is not its to see
+            }
             feed(x.side(), ByteBuffer.wrap(x.bytes()).asReadOnlyBuffer(), x.ts());
         }
     }
 
     private void feed(int side, ByteBuffer data, long ts) {
         if (!protocol.enabled()) {
-            state = State.NONE;
+            evictParser(); // the plugin was disabled: its parser and what it held go now
             return;
         }
         try {

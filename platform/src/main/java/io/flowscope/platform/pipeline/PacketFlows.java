@@ -68,8 +68,10 @@ final class PacketFlows implements FlowListener {
     @Override
     public void flowEnded(Flow flow) {
         if (flow.attachment instanceof L7Session s) {
+            // a flow that expired (idle, half-closed, reused 4-tuple) ended: waiting requests timed out;
+            // one still open when the input ended (forced report) leaves them unknown
             s.end(flow.isClosed() ? L7Session.End.CLOSED
-                    : flow.closeType == CloseType.TIMEOUT ? L7Session.End.IDLE : L7Session.End.UNKNOWN);
+                    : flow.closeType == CloseType.FORCED_REPORT ? L7Session.End.UNKNOWN : L7Session.End.IDLE);
         }
         switch (flow.protocol) {
             case 6 -> counters.tcpFlows++;

@@ -58,13 +58,15 @@ final class SocketConnections implements SocketInput {
 
     @Override
     public void data(long socketId, int side, ByteBuffer buffer, int offset, int captured, int length, long tsMicros) {
-        advanceTo(tsMicros);
         Open o = open.get(socketId);
+        if (o != null) {
+            o.lastSeen = Math.max(o.lastSeen, tsMicros); // before the sweep: its own data keeps it alive
+        }
+        advanceTo(tsMicros);
         if (o == null) {
             counters.error("socket_data_without_connection");
             return;
         }
-        o.lastSeen = Math.max(o.lastSeen, tsMicros);
         if (o.session == null) {
             return;
         }

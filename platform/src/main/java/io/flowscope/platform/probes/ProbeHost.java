@@ -52,13 +52,20 @@ public final class ProbeHost implements AutoCloseable {
             ProbeDescriptor d;
             try {
                 d = f.descriptor();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 log.error("a probe factory of {} has no descriptor; not started", f.getClass().getName(), e);
                 continue;
             }
             Entry e = new Entry(d);
             entries.add(e);
-            start(f, e, settings.apply(d.id()));
+            Map<String, String> s;
+            try {
+                s = settings.apply(d.id());
+            } catch (RuntimeException ex) {
+                refuse(e, "its settings cannot be read (flowscope.probes." + d.id() + ".*): " + ex.getMessage());
+                continue;
+            }
+            start(f, e, s);
         }
     }
 
@@ -70,8 +77,9 @@ public final class ProbeHost implements AutoCloseable {
                     + String.join(", ", features) + ")");
             return;
         }
+        Probe p = null;
         try {
-            Probe p = f.newProbe();
+            p = f.newProbe();
             p.start(new Context(e, settings));
             e.probe = p;
             e.state = "RUNNING";
@@ -80,6 +88,13 @@ public final class ProbeHost implements AutoCloseable {
             e.state = "FAILED";
             e.detail = "could not start: " + t;
             log.error("probe {} could not start; the other probes go on", e.descriptor.id(), t);
+            if (p != null) {
+                try {
+                    p.stop(); // what a half-started probe attached goes
+                } catch (Throwable ignored) {
+                    // its start failure is the one reported
+                }
+            }
         }
     }
 

@@ -103,9 +103,6 @@ public final class AsyncFlowLogWriter implements RowWriter {
                 if (items == END) {
                     break;
                 }
-                if (failure != null) {
-                    continue; // keep the producer unblocked; it will see the failure
-                }
                 if (items == COMMIT) {
                     writer.commit();
                     continue;
@@ -126,13 +123,21 @@ public final class AsyncFlowLogWriter implements RowWriter {
             } catch (SQLException | RuntimeException ignored) {
                 // the first failure is the one to report
             }
+            // keep taking until the end, so a producer blocked on a full queue wakes up and sees the failure
+            try {
+                while (queue.take() != END) {
+                    // dropped: the failure is reported to the producer
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     private void checkFailure() {
         Throwable t = failure;
         if (t != null) {
-            throw t instanceof StoreWriteException s ? s : new StoreWriteException("writing flow logs", t);
+            throw StoreWriteException.raisedAgain(t);
         }
     }
 
@@ -144,10 +149,13 @@ public final class AsyncFlowLogWriter implements RowWriter {
         }
         closed = true;
         try {
-            if (size > 0 && failure == null) {
-                hand(batch, size);
+            try {
+                if (size > 0 && failure == null) {
+                    hand(batch, size);
+                }
+            } finally {
+                queue.put(END); // whatever happened, the writer thread ends
             }
-            queue.put(END);
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -228,4 +228,41 @@ class L7SessionTest {
         assertThat(run.pipeline.l7().budgets().parserState().used()).isZero();
         assertThat(run.pipeline.counters().errors()).containsEntry("l7_parser_state_budget", 2L);
     }
+
+    @Test
+    void aParserEvictedWhileItsHeldBytesAreReplayedIsNotBlamedOnItsPlugin() {
+        Hoarding f = new Hoarding() {
+            @Override
+            public Detection detect(ByteBuffer first, Direction direction, ConnectionInfo connection) {
+                return first.remaining() < 700 ? Detection.NEED_MORE_DATA : Detection.MATCH;
+            }
+        };
+        ProtocolHandle h = new ProtocolHandle("rec", f, f.descriptor(), (a, b, c, d, e) -> { }, FailurePolicy.DEFAULT);
+        PipelineSettings d = PipelineSettings.forFiles();
+        PipelineRun run = new PipelineRun(List.of(h), new PipelineSettings(d.maxFlows(), d.reassemblyBudget(),
+                d.detectionBudget(), d.pairingBudget(), 300, d.commitAgeMillis(), false, d.socketIdleMicros()));
+        // two chunks held while detecting; replaying the first takes the parser over its budget
+        run.frames(new TcpConversation("10.9.2.1", 44_000, "10.9.2.2", 9000).request("p".repeat(400))
+                .request("q".repeat(400)).close());
+        run.finish(null);
+        assertThat(f.fed).as("the second held chunk is not fed to a parser that is gone").hasSize(1);
+        assertThat(h.failureCount()).isZero();
+        assertThat(run.pipeline.counters().errors()).containsEntry("l7_parser_state_budget", 1L);
+        assertThat(run.pipeline.l7().budgets().parserState().used()).isZero();
+    }
+
+    @Test
+    void aFlowThatExpiresHalfClosedTimesItsWaitingRequestsOut() {
+        Recording f = new Recording();
+        ProtocolHandle h = new ProtocolHandle("rec", f, f.descriptor(), (a, b, c, d, e) -> { }, FailurePolicy.DEFAULT);
+        PipelineRun run = new PipelineRun(List.of(h));
+        List<byte[]> frames = new TcpConversation("10.9.3.1", 44_100, "10.9.3.2", 9000).request("Q1 no answer\n").close();
+        // the client's FIN only: the server never closes, and the flow expires half-closed
+        run.frames(frames.subList(0, frames.size() - 2));
+        run.after(io.flowscope.platform.flow.FlowGenerator.TCP_IDLE_TIMEOUT + 2_000_000)
+                .frames(new TcpConversation("10.9.3.5", 44_101, "10.9.3.6", 9000).close());
+        run.finish(null);
+        assertThat(run.rows.requests).extracting(r -> r.type + " " + r.status).containsExactly("REQUEST TIMEOUT");
+        assertThat(run.rows.flows.get(0).closeType).isEqualTo(io.flowscope.platform.flow.CloseType.CLIENT_HALF_CLOSE);
+    }
 }

@@ -70,7 +70,12 @@ class ProbeHostTest {
         ProbeHost host = new ProbeHost(List.of(new Recording("needy", Set.of("btf", "kprobe"), false),
                 new Recording("broken", Set.of(), true), new Recording("good", Set.of("af_packet"), false)),
                 Set.of("af_packet", "btf"), id -> id.equals("good") ? Map.of("interface", "lo") : Map.of());
-        assertThat(events).containsExactly("good started with {interface=lo} on [af_packet, btf]");
+        ProbeHost unreadable = new ProbeHost(List.of(new Recording("Bad_Id", Set.of(), false)), Set.of(), id -> {
+            throw new IllegalArgumentException("Configuration property name 'flowscope.probes." + id + "' is not valid");
+        });
+        assertThat(unreadable.statuses()).singleElement().extracting(ProbeStatus::state).isEqualTo("REFUSED");
+        assertThat(events).as("a probe that failed to start is stopped, so what it attached goes")
+                .containsExactly("broken stopped", "good started with {interface=lo} on [af_packet, btf]");
         assertThat(host.statuses()).extracting(s -> s.id() + " " + s.state() + " " + s.detail())
                 .containsExactly(
                         "needy REFUSED needs kprobe, which this kernel does not offer (it has af_packet, btf)",
