@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "flowscope", mixinStandardHelpOptions = true, version = "Flowscope 0.1.0",
         description = "Zero-code observability for Linux: packets and syscalls to L4 flows and L7 requests.",
-        subcommands = {RunCommand.class, ImportCommand.class})
+        subcommands = {RunCommand.class, ImportCommand.class, CaptureCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -30,6 +30,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run or import");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, import or capture");
     }
 }

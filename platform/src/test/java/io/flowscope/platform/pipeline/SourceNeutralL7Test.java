@@ -67,17 +67,6 @@ class SourceNeutralL7Test {
     }
 
     static List<String> rows(DuckDbStore store, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = store.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                out.add(sb.toString());
-            }
-        }
-        return out;
+        return io.flowscope.platform.testing.StoreState.rows(store, sql);
     }
 }

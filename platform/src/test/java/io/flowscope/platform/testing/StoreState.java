@@ -49,4 +49,21 @@ public final class StoreState {
         }
         return out;
     }
+
+    /** The rows of a query, each as its values' text joined by '|': for comparing whole rows. */
+    public static java.util.List<String> rows(DuckDbStore store, String sql) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.sql.Connection c = store.connection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            java.sql.ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
 }

@@ -50,7 +50,10 @@ public final class AfPacketRing implements AutoCloseable {
     private int fd = -1;
     private Pointer ring;
     private final long ringSize;
+    /** The ring in this machine's byte order, for the kernel's headers. */
     private final ByteBuffer buffer;
+    /** The same memory in network byte order, for the frames (the decoder reads headers as they are on the wire). */
+    private final ByteBuffer frames;
     private final Memory pollFd = new Memory(8);
     private int block;
     private long packets;
@@ -69,6 +72,7 @@ public final class AfPacketRing implements AutoCloseable {
         this.ring = ring;
         this.ringSize = size;
         this.buffer = ring.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+        this.frames = buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
     }
 
     /**
@@ -164,13 +168,24 @@ public final class AfPacketRing implements AutoCloseable {
         return linkType;
     }
 
+    /** Receives frames as the ring holds them, with the kernel's timestamp in nanoseconds (pcapng writing). */
+    @FunctionalInterface
+    public interface NanoFrameSink {
+        void frame(ByteBuffer buffer, int offset, int capturedLength, int wireLength, long tsNanos);
+    }
+
     /**
      * Waits up to {@code timeoutMs} for a filled block, then hands every frame of every filled block to
-     * {@code sink} (interface id {@code interfaceId}) and returns the blocks to the kernel.
+     * {@code sink} (interface id {@code interfaceId}, µs timestamps) and returns the blocks to the kernel.
      *
      * @return frames handed over
      */
     public int read(FrameSink sink, int interfaceId, int timeoutMs) throws IOException {
+        return read((b, off, cap, len, ns) -> sink.frame(b, off, cap, len, ns / 1000, linkType, interfaceId), timeoutMs);
+    }
+
+    /** The same, with nanosecond timestamps. */
+    public int read(NanoFrameSink sink, int timeoutMs) throws IOException {
         if (!ready(block)) {
             pollFd.setInt(0, fd);
             pollFd.setShort(4, (short) (LibC.POLLIN | LibC.POLLERR));
@@ -185,7 +200,7 @@ public final class AfPacketRing implements AutoCloseable {
         }
         int n = 0;
         while (ready(block)) {
-            n += block(block, sink, interfaceId);
+            n += block(block, sink);
             int base = block * settings.blockSize();
             VarHandle.releaseFence(); // every read of the block happens before the kernel may refill it
             buffer.putInt(base + BLOCK_STATUS, TP_STATUS_KERNEL);
@@ -200,7 +215,7 @@ public final class AfPacketRing implements AutoCloseable {
         return user;
     }
 
-    private int block(int b, FrameSink sink, int interfaceId) {
+    private int block(int b, NanoFrameSink sink) {
         int base = b * settings.blockSize();
         int count = buffer.getInt(base + BLOCK_NUM_PKTS);
         int pkt = base + buffer.getInt(base + BLOCK_FIRST_PKT);
@@ -209,11 +224,11 @@ public final class AfPacketRing implements AutoCloseable {
             int next = buffer.getInt(pkt + PKT_NEXT);
             // on loopback every frame is seen leaving and arriving: keep one, as libpcap does
             if (!(loopback && (buffer.get(pkt + PKT_SLL_PKTTYPE) & 0xff) == PACKET_OUTGOING)) {
-                long ts = (buffer.getInt(pkt + PKT_SEC) & 0xffffffffL) * 1_000_000 + (buffer.getInt(pkt + PKT_NSEC) & 0xffffffffL) / 1000;
+                long ts = (buffer.getInt(pkt + PKT_SEC) & 0xffffffffL) * 1_000_000_000L + (buffer.getInt(pkt + PKT_NSEC) & 0xffffffffL);
                 int snap = buffer.getInt(pkt + PKT_SNAPLEN);
                 int len = buffer.getInt(pkt + PKT_LEN);
                 int mac = buffer.getShort(pkt + PKT_MAC) & 0xffff;
-                sink.frame(buffer, pkt + mac, Math.min(snap, settings.snapLength()), len, ts, linkType, interfaceId);
+                sink.frame(frames, pkt + mac, Math.min(snap, settings.snapLength()), len, ts);
                 packets++;
                 delivered++;
             }

@@ -67,7 +67,8 @@ class LoopbackCaptureTest {
             try (Connection c = store.connection(); Statement s = c.createStatement()) {
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT flow_id), sum(l4_byte_tx), sum(l4_byte_rx), "
                         + "sum(packet_tx + packet_rx), min(close_type), max(close_type), sum(syn_count), "
-                        + "sum(l7_request), sum(l7_response) FROM flow_log.l4_flow_log WHERE server_port = " + port);
+                        + "sum(l7_request), sum(l7_response), min(ip4_str(ip4_0)), max(ip4_str(ip4_1)), sum(ooo_tx + ooo_rx + retrans_tx + retrans_rx) "
+                        + "FROM flow_log.l4_flow_log WHERE server_port = " + port);
                 rs.next();
                 assertThat(rs.getLong(2)).as("connections").isEqualTo(CONNECTIONS);
                 assertThat(rs.getLong(3)).as("bytes from the clients").isEqualTo(requestBytes);
@@ -78,6 +79,9 @@ class LoopbackCaptureTest {
                 assertThat(rs.getLong(8)).isEqualTo(CONNECTIONS);
                 assertThat(rs.getLong(9)).isEqualTo(CONNECTIONS);
                 assertThat(rs.getLong(10)).isEqualTo(CONNECTIONS);
+                assertThat(rs.getString(11)).as("addresses read in network byte order from the ring").isEqualTo("127.0.0.1");
+                assertThat(rs.getString(12)).isEqualTo("127.0.0.1");
+                assertThat(rs.getLong(13)).as("sequence numbers too: nothing out of order on loopback").isZero();
                 rs = s.executeQuery("SELECT count(*), min(response_code), max(response_code), count(DISTINCT request_resource) "
                         + "FROM flow_log.l7_flow_log WHERE server_port = " + port + " AND type = 2");
                 rs.next();
