@@ -94,6 +94,47 @@ class LoopbackCaptureTest {
     }
 
     @Test
+    void aTinyRingUnderABurstCountsKernelDropsAndKeepsCapturing() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             PluginHost plugins = PluginHost.start(Importing.pluginsDir());
+             DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
+            int port = server.getLocalPort();
+            Thread serving = new Thread(() -> serve(server), "test-server");
+            serving.setDaemon(true);
+            serving.start();
+            // two 8 KiB blocks: a burst of connections overflows them while the reader is busy
+            RingSettings tiny = RingSettings.defaults().withBlocks(8192, 2);
+            try (LiveCapture capture = LiveCapture.start(new Pipelines(plugins, store, null), "lo", tiny, "tcp port " + port)) {
+                Thread[] clients = new Thread[4];
+                for (int t = 0; t < clients.length; t++) {
+                    int base = t * 1000;
+                    clients[t] = new Thread(() -> {
+                        try {
+                            for (int i = 0; i < 100; i++) {
+                                exchange(port, base + i);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    clients[t].start();
+                }
+                for (Thread c : clients) {
+                    c.join();
+                }
+                long end = System.nanoTime() + 5_000_000_000L;
+                while (capture.kernelDrops() == 0 && System.nanoTime() < end) {
+                    Thread.sleep(100); // the counters are read about once a second
+                }
+                assertThat(capture.kernelDrops()).as("frames the kernel could not queue in the tiny ring").isPositive();
+                assertThat(capture.failure()).isNull();
+                assertThat(capture.isRunning()).isTrue();
+                assertThat(capture.packets()).isPositive();
+            }
+        }
+    }
+
+    @Test
     void anInvalidFilterIsRefusedWithLibpcapsOwnMessage() {
         assertThatThrownBy(() -> BpfProgram.compile("tcp prot 80", AfPacketRing.LINKTYPE_ETHERNET, 65535))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tcp prot 80").hasMessageContaining("syntax error");
