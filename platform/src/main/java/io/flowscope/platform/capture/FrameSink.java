@@ -18,4 +18,13 @@ public interface FrameSink {
      * @param interfaceId index of the capturing interface within its source
      */
     void frame(ByteBuffer buffer, int offset, int capturedLen, int wireLen, long tsMicros, int linkType, int interfaceId);
+
+    /**
+     * A frame whose outer 802.1Q tag the capturing kernel took off and handed beside it (AF_PACKET's
+     * {@code tp_vlan_tci}): the frame as it was on the wire had 4 more bytes. The default forgets the tag.
+     */
+    default void taggedFrame(ByteBuffer buffer, int offset, int capturedLen, int wireLen, long tsMicros, int linkType,
+                             int interfaceId, int vlanTci) {
+        frame(buffer, offset, capturedLen, wireLen, tsMicros, linkType, interfaceId);
+    }
 }

@@ -49,19 +49,35 @@ public final class PcapngWriter implements AutoCloseable {
         end(b);
     }
 
-    /** One frame: {@code capturedLength} bytes at {@code offset} of {@code buffer}, {@code tsNanos} since the epoch. */
-    public void frame(ByteBuffer buffer, int offset, int capturedLength, int wireLength, long tsNanos) throws IOException {
+    /**
+     * One frame: {@code capturedLength} bytes at {@code offset} of {@code buffer}, {@code tsNanos} since the epoch;
+     * an Ethernet frame whose 802.1Q tag the kernel took off ({@code vlanTci} ≥ 0) is written with it again,
+     * as it was on the wire (as libpcap does).
+     */
+    public void frame(ByteBuffer buffer, int offset, int capturedLength, int wireLength, long tsNanos, int vlanTci)
+            throws IOException {
+        boolean tag = vlanTci >= 0 && capturedLength >= 12;
+        int cap = tag ? capturedLength + 4 : capturedLength;
+        int wire = tag ? wireLength + 4 : wireLength;
         ByteBuffer b = begin(EPB);
-        b.putInt(0).putInt((int) (tsNanos >>> 32)).putInt((int) tsNanos).putInt(capturedLength).putInt(wireLength);
-        if (b.remaining() < capturedLength + 16) {
-            throw new IOException("frame of " + capturedLength + " bytes is larger than a pcapng block here");
+        b.putInt(0).putInt((int) (tsNanos >>> 32)).putInt((int) tsNanos).putInt(cap).putInt(wire);
+        if (b.remaining() < cap + 16) {
+            throw new IOException("frame of " + cap + " bytes is larger than a pcapng block here");
         }
-        b.put(b.position(), buffer, offset, capturedLength);
-        b.position(b.position() + capturedLength);
+        if (tag) {
+            b.put(b.position(), buffer, offset, 12); // destination and source MAC
+            b.position(b.position() + 12);
+            b.putShort((short) 0x8100).putShort((short) vlanTci);
+            b.put(b.position(), buffer, offset + 12, capturedLength - 12);
+            b.position(b.position() + capturedLength - 12);
+        } else {
+            b.put(b.position(), buffer, offset, capturedLength);
+            b.position(b.position() + capturedLength);
+        }
         pad(b);
         end(b);
         packets++;
-        bytes += wireLength;
+        bytes += wire;
     }
 
     public long packets() {

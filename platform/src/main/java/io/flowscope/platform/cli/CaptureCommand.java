@@ -64,10 +64,10 @@ final class CaptureCommand implements Callable<Integer> {
             err.println("flowscope capture: listening on " + interfaceName + (program == null ? "" : " (" + filter + ")"));
             err.flush();
             long limit = count == null ? Long.MAX_VALUE : count;
-            AfPacketRing.NanoFrameSink sink = (b, off, cap, len, ns) -> {
+            AfPacketRing.NanoFrameSink sink = (b, off, cap, len, ns, tci) -> {
                 if (out.packets() < limit) {
                     try {
-                        out.frame(b, off, cap, len, ns);
+                        out.frame(b, off, cap, len, ns, tci);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

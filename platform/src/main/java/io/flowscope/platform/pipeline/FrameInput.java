@@ -36,16 +36,30 @@ final class FrameInput implements FrameSink {
 
     @Override
     public void frame(ByteBuffer b, int off, int capLen, int wireLen, long ts, int linkType, int ifId) {
+        frame(b, off, capLen, wireLen, ts, linkType, ifId, -1);
+    }
+
+    /** The tag goes back on the packet: its VLAN id, and the 4 bytes it took on the wire. */
+    @Override
+    public void taggedFrame(ByteBuffer b, int off, int capLen, int wireLen, long ts, int linkType, int ifId, int vlanTci) {
+        frame(b, off, capLen, wireLen, ts, linkType, ifId, vlanTci);
+    }
+
+    private void frame(ByteBuffer b, int off, int capLen, int wireLen, long ts, int linkType, int ifId, int vlanTci) {
         if ((c.packets & 1023) == 0) {
             tick.run();
         }
         c.packets++;
-        c.bytes += wireLen;
+        c.bytes += vlanTci >= 0 ? wireLen + 4 : wireLen;
         try {
             int r = decoder.decode(b, off, capLen, wireLen, ts, linkType, ifId, packet);
             if (r == PacketDecoder.OK) {
                 if (decoder.cut()) {
                     errors[DecodeError.SNAPLEN_CUT.ordinal()]++;
+                }
+                if (vlanTci >= 0) {
+                    packet.vlan = vlanTci & 0x0fff;
+                    packet.wireLen += 4;
                 }
                 flows.packet(packet);
             } else if (r == PacketDecoder.FAILED) {

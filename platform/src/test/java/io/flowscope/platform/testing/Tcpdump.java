@@ -19,7 +19,12 @@ public final class Tcpdump implements AutoCloseable {
     }
 
     public static Tcpdump start(Path file, String filter) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(PrivilegedCondition.which("tcpdump"), "-i", "lo",
+        return start(file, "lo", filter);
+    }
+
+    /** tcpdump on an interface, writing {@code file}; returns once it listens. */
+    public static Tcpdump start(Path file, String interfaceName, String filter) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(PrivilegedCondition.which("tcpdump"), "-i", interfaceName,
                 // immediate mode writes each packet at once (else the last block is lost on SIGTERM), which is
                 // slow enough that a burst overflows tcpdump's default 2 MiB ring here (measured: 173 of 2,000
                 // packets dropped by the kernel): a 64 MiB one keeps it complete

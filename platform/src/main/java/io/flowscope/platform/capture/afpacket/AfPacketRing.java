@@ -32,6 +32,9 @@ public final class AfPacketRing implements AutoCloseable {
     private static final int PKT_NSEC = 8;
     private static final int PKT_SNAPLEN = 12;
     private static final int PKT_LEN = 16;
+    private static final int PKT_STATUS = 20;
+    private static final int PKT_VLAN_TCI = 32;
+    private static final int TP_STATUS_VLAN_VALID = 1 << 4;
     private static final int PKT_MAC = 24;
     /** struct sockaddr_ll follows the header at TPACKET_ALIGN(sizeof(struct tpacket3_hdr)) = 48. */
     private static final int PKT_SLL_PKTTYPE = 48 + 10;
@@ -171,7 +174,8 @@ public final class AfPacketRing implements AutoCloseable {
     /** Receives frames as the ring holds them, with the kernel's timestamp in nanoseconds (pcapng writing). */
     @FunctionalInterface
     public interface NanoFrameSink {
-        void frame(ByteBuffer buffer, int offset, int capturedLength, int wireLength, long tsNanos);
+        /** @param vlanTci the 802.1Q tag the kernel took off the frame, or -1 when it had none */
+        void frame(ByteBuffer buffer, int offset, int capturedLength, int wireLength, long tsNanos, int vlanTci);
     }
 
     /**
@@ -181,7 +185,13 @@ public final class AfPacketRing implements AutoCloseable {
      * @return frames handed over
      */
     public int read(FrameSink sink, int interfaceId, int timeoutMs) throws IOException {
-        return read((b, off, cap, len, ns) -> sink.frame(b, off, cap, len, ns / 1000, linkType, interfaceId), timeoutMs);
+        return read((b, off, cap, len, ns, tci) -> {
+            if (tci < 0) {
+                sink.frame(b, off, cap, len, ns / 1000, linkType, interfaceId);
+            } else {
+                sink.taggedFrame(b, off, cap, len, ns / 1000, linkType, interfaceId, tci);
+            }
+        }, timeoutMs);
     }
 
     /** The same, with nanosecond timestamps. */
@@ -228,7 +238,10 @@ public final class AfPacketRing implements AutoCloseable {
                 int snap = buffer.getInt(pkt + PKT_SNAPLEN);
                 int len = buffer.getInt(pkt + PKT_LEN);
                 int mac = buffer.getShort(pkt + PKT_MAC) & 0xffff;
-                sink.frame(frames, pkt + mac, Math.min(snap, settings.snapLength()), len, ts);
+                // NICs and veth take the outer VLAN tag off into tp_vlan_tci: it is handed on beside the frame
+                int tci = (buffer.getInt(pkt + PKT_STATUS) & TP_STATUS_VLAN_VALID) != 0
+                        ? buffer.getInt(pkt + PKT_VLAN_TCI) & 0xffff : -1;
+                sink.frame(frames, pkt + mac, Math.min(snap, settings.snapLength()), len, ts, tci);
                 packets++;
                 delivered++;
             }

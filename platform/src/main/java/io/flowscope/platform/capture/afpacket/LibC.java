@@ -54,6 +54,9 @@ final class LibC {
 
     static native int close(int fd) throws LastErrorException;
 
+    /** Sends one frame out of a bound AF_PACKET socket (replaying frames onto an interface). */
+    static native long write(int fd, byte[] frame, long length) throws LastErrorException;
+
     static native int if_nametoindex(String name) throws LastErrorException;
 
     /** htons: the protocol in network byte order, as AF_PACKET wants it. */
