@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +28,9 @@ import tools.jackson.databind.JsonNode;
  * reported every minute, its reports summing to its totals.
  */
 @SpringBootTest(classes = FlowscopeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// closed after its tests: a cached server context (its DuckDB, pools and threads) would load the timing-sensitive
+// whole-application tests that run after it
+@DirtiesContext
 class LiveFlushingTest {
 
     static final Path data = TestServer.dataDir("flowscope-live-flush-test");
