@@ -62,6 +62,35 @@ public final class LiveCapture implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Several readers on one interface, spread by PACKET_FANOUT in hash mode: the kernel sends both directions
+     * of a flow to the same reader (its flow hash is symmetric), so each reader's pipeline sees whole flows.
+     * With one reader, no fanout group is made.
+     */
+    public static java.util.List<LiveCapture> startReaders(Pipelines pipelines, String interfaceName, RingSettings settings,
+                                                           String filter, int readers) throws IOException, java.sql.SQLException {
+        if (readers < 1) {
+            throw new IllegalArgumentException("readers must be at least 1");
+        }
+        RingSettings s = settings;
+        if (readers > 1) {
+            // one group per process and interface: another Flowscope, or another interface, is another group
+            int group = (int) ((ProcessHandle.current().pid() * 31 + interfaceName.hashCode()) & 0x7fff) + 1;
+            s = new RingSettings(settings.blockSize(), settings.blockCount(), settings.blockTimeoutMs(),
+                    settings.snapLength(), settings.promiscuous(), group);
+        }
+        java.util.List<LiveCapture> started = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < readers; i++) {
+                started.add(start(pipelines, interfaceName, s, filter));
+            }
+        } catch (IOException | java.sql.SQLException | RuntimeException e) {
+            started.forEach(LiveCapture::close);
+            throw e;
+        }
+        return started;
+    }
+
     private void run(Pipeline pipeline) {
         long lastStats = 0;
         try (pipeline) {

@@ -9,6 +9,7 @@ import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.DuckDbStore;
 import io.flowscope.platform.testing.Importing;
 import io.flowscope.platform.testing.Privileged;
+import io.flowscope.platform.testing.StoreState;
 import io.flowscope.platform.testing.Tcpdump;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -131,6 +132,35 @@ class LoopbackCaptureTest {
                 assertThat(capture.isRunning()).isTrue();
                 assertThat(capture.packets()).isPositive();
             }
+        }
+    }
+
+    @Test
+    void readersSpreadByFanoutEachSeeWholeFlows() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             PluginHost plugins = PluginHost.start(Importing.pluginsDir());
+             DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
+            int port = server.getLocalPort();
+            Thread serving = new Thread(() -> serve(server), "test-server");
+            serving.setDaemon(true);
+            serving.start();
+            long requestBytes = 0;
+            java.util.List<LiveCapture> readers = LiveCapture.startReaders(new Pipelines(plugins, store, null), "lo",
+                    RingSettings.defaults(), "tcp port " + port, 3);
+            try {
+                for (int i = 0; i < 40; i++) {
+                    requestBytes += exchange(port, i)[0];
+                }
+                waitForFlows(store, port, 40);
+            } finally {
+                readers.forEach(LiveCapture::close);
+            }
+            assertThat(readers).allMatch(r -> r.failure() == null);
+            assertThat(readers.stream().filter(r -> r.packets() > 0).count()).as("readers that got flows").isGreaterThan(1);
+            // a flow split between readers would be two half rows: each connection is one whole row
+            assertThat(StoreState.rows(store, "SELECT count(*), count(DISTINCT client_port), sum(l4_byte_tx), min(syn_count), "
+                    + "min(fin_count), min(l7_request) FROM flow_log.l4_flow_log WHERE server_port = " + port))
+                    .containsExactly("40|40|" + requestBytes + "|1|2|1");
         }
     }
 
