@@ -44,9 +44,7 @@ class CaptureCommandTest {
              DuckDbStore live = DuckDbStore.open(dir.resolve("live"));
              DuckDbStore imported = DuckDbStore.open(dir.resolve("imported"))) {
             int port = server.getLocalPort();
-            Thread serving = new Thread(() -> LoopbackCaptureTest.serve(server), "test-server");
-            serving.setDaemon(true);
-            serving.start();
+            LoopbackCaptureTest.serveInBackground(server);
             StringWriter err = new StringWriter();
             Thread capture = new Thread(() -> new CommandLine(new Main()).setErr(new PrintWriter(err, true))
                     .execute("capture", "-i", "lo", "-f", "tcp port " + port, "-G", "3", "-w", file.toString()));

@@ -45,9 +45,7 @@ class LoopbackCaptureTest {
              PluginHost plugins = PluginHost.start(Importing.pluginsDir());
              DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
             int port = server.getLocalPort();
-            Thread serving = new Thread(() -> serve(server), "test-server");
-            serving.setDaemon(true);
-            serving.start();
+            serveInBackground(server);
             Path pcap = dir.resolve("tcpdump.pcap");
             long requestBytes = 0;
             long responseBytes = 0;
@@ -100,9 +98,7 @@ class LoopbackCaptureTest {
              PluginHost plugins = PluginHost.start(Importing.pluginsDir());
              DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
             int port = server.getLocalPort();
-            Thread serving = new Thread(() -> serve(server), "test-server");
-            serving.setDaemon(true);
-            serving.start();
+            serveInBackground(server);
             // two 8 KiB blocks: a burst of connections overflows them while the reader is busy
             RingSettings tiny = RingSettings.defaults().withBlocks(8192, 2);
             try (LiveCapture capture = LiveCapture.start(new Pipelines(plugins, store, null), "lo", tiny, "tcp port " + port)) {
@@ -141,9 +137,7 @@ class LoopbackCaptureTest {
              PluginHost plugins = PluginHost.start(Importing.pluginsDir());
              DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
             int port = server.getLocalPort();
-            Thread serving = new Thread(() -> serve(server), "test-server");
-            serving.setDaemon(true);
-            serving.start();
+            serveInBackground(server);
             long requestBytes = 0;
             java.util.List<LiveCapture> readers = LiveCapture.startReaders(new Pipelines(plugins, store, null), "lo",
                     RingSettings.defaults(), "tcp port " + port, 3);
@@ -246,6 +240,13 @@ class LoopbackCaptureTest {
             }
         }
         return new long[] {request.length, received};
+    }
+
+    /** Answers every connection of {@code server} with one HTTP/1.1 response, on a daemon thread. */
+    static void serveInBackground(ServerSocket server) {
+        Thread serving = new Thread(() -> serve(server), "test-server");
+        serving.setDaemon(true);
+        serving.start();
     }
 
     static void serve(ServerSocket server) {
