@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Live capture of one interface: an {@link AfPacketRing} read by a thread of its own that drives a live
  * {@link Pipeline} (frames in place from the ring, a tick after every poll, so rows commit within a second
- * even on a quiet link). {@link #close()} stops the thread, which finishes the pipeline (every open flow
+ * even on a quiet link). Flows carry the interface's index as {@code capture_nic}. {@link #close()} stops the thread, which finishes the pipeline (every open flow
  * reported) and releases the ring. Counters are safe to read from any thread.
  */
 public final class LiveCapture implements AutoCloseable {
@@ -95,7 +95,7 @@ public final class LiveCapture implements AutoCloseable {
         long lastStats = 0;
         try (pipeline) {
             while (running) {
-                ring.read(pipeline.frames(), 0, POLL_MILLIS);
+                ring.read(pipeline.frames(), ring.interfaceIndex(), POLL_MILLIS);
                 pipeline.tick();
                 long now = System.nanoTime();
                 if (now - lastStats >= 1_000_000_000L) {
@@ -105,7 +105,7 @@ public final class LiveCapture implements AutoCloseable {
                 packets = ring.packets();
             }
             // what the kernel queued before the stop is read too
-            ring.read(pipeline.frames(), 0, 0);
+            ring.read(pipeline.frames(), ring.interfaceIndex(), 0);
             packets = ring.packets();
             stats();
         } catch (Throwable t) {

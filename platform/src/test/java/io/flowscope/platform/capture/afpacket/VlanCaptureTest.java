@@ -87,7 +87,7 @@ class VlanCaptureTest {
         }
     }
 
-    /** Sends the frames out of an interface with an 802.1Q tag inserted after the MAC addresses. */
+    /** Sends the frames out of an interface with an 802.1Q tag inserted after the MAC addresses (none when {@code vlan} < 0). */
     static void send(String interfaceName, List<List<byte[]>> conversations, int vlan) throws Exception {
         int fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, 0);
         try {
@@ -98,6 +98,10 @@ class VlanCaptureTest {
             LibC.bind(fd, sll, 20);
             for (List<byte[]> frames : conversations) {
                 for (byte[] f : frames) {
+                    if (vlan < 0) {
+                        LibC.write(fd, f, f.length);
+                        continue;
+                    }
                     byte[] tagged = new byte[f.length + 4];
                     System.arraycopy(f, 0, tagged, 0, 12);
                     tagged[12] = (byte) 0x81;
