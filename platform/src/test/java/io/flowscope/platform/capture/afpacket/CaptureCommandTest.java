@@ -75,9 +75,10 @@ class CaptureCommandTest {
                     .isEmpty();
 
             Importing.importFile(imported, file);
-            // every column but the ids and the times: each AF_PACKET socket stamps a frame when it queues it, so two
-            // sockets' times of the same frame differ by a microsecond or so (the times are compared to 1 ms)
-            String flows = "SELECT * EXCLUDE (flow_id, time, start_time, end_time, duration, rtt, rtt_client, rtt_server, "
+            // every column but the ids, the capture point (live: the interface index; a file: its interface number)
+            // and the times: each AF_PACKET socket stamps a frame when it queues it, so two sockets' times of the
+            // same frame differ by a microsecond or so (the times are compared to 1 ms)
+            String flows = "SELECT * EXCLUDE (flow_id, capture_nic, time, start_time, end_time, duration, rtt, rtt_client, rtt_server, "
                     + "srt_sum, srt_max) FROM flow_log.l4_flow_log WHERE server_port = " + port + " ORDER BY client_port";
             List<String> fromLive = StoreState.rows(live, flows);
             assertThat(fromLive).hasSize(10);
