@@ -30,6 +30,8 @@ public final class ProbeHost implements AutoCloseable {
 
     private static final class Entry {
         final ProbeDescriptor descriptor;
+        ProbeFactory factory;
+        Map<String, String> settings;
         final AtomicLong problems = new AtomicLong();
         final Set<String> reportedKinds = ConcurrentHashMap.newKeySet();
         volatile Probe probe;
@@ -57,6 +59,7 @@ public final class ProbeHost implements AutoCloseable {
                 continue;
             }
             Entry e = new Entry(d);
+            e.factory = f;
             entries.add(e);
             Map<String, String> s;
             try {
@@ -65,6 +68,7 @@ public final class ProbeHost implements AutoCloseable {
                 refuse(e, "its settings cannot be read (flowscope.probes." + d.id() + ".*): " + ex.getMessage());
                 continue;
             }
+            e.settings = s;
             start(f, e, s);
         }
     }
@@ -105,7 +109,7 @@ public final class ProbeHost implements AutoCloseable {
     }
 
     /** Every probe, with its health now. */
-    public List<ProbeStatus> statuses() {
+    public synchronized List<ProbeStatus> statuses() {
         List<ProbeStatus> out = new ArrayList<>();
         for (Entry e : entries) {
             String state = e.state;
@@ -129,21 +133,45 @@ public final class ProbeHost implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Stops a probe (if it runs) and starts it afresh with the same settings: a new instance from its factory,
+     * the kernel requirements checked again. Returns its status, or null when no probe has this id.
+     */
+    public synchronized ProbeStatus restart(String id) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.descriptor.id().equals(id)) {
+                stop(e);
+                if (e.settings == null) {
+                    return statuses().get(i); // its settings could not be read: still refused
+                }
+                e.detail = null;
+                start(e.factory, e, e.settings);
+                return statuses().get(i);
+            }
+        }
+        return null;
+    }
+
+    private static void stop(Entry e) {
+        Probe p = e.probe;
+        if (p != null) {
+            e.probe = null;
+            try {
+                p.stop();
+            } catch (RuntimeException ex) {
+                log.warn("probe {} failed to stop cleanly", e.descriptor.id(), ex);
+            }
+            e.state = "STOPPED";
+            e.detail = null;
+        }
+    }
+
     /** Stops every running probe (each once; a probe that throws does not keep the others running). */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (Entry e : entries) {
-            Probe p = e.probe;
-            if (p != null) {
-                e.probe = null;
-                try {
-                    p.stop();
-                } catch (RuntimeException ex) {
-                    log.warn("probe {} failed to stop cleanly", e.descriptor.id(), ex);
-                }
-                e.state = "STOPPED";
-                e.detail = null;
-            }
+            stop(e);
         }
     }
 

@@ -85,9 +85,16 @@ class ProbeHostTest {
         assertThat(good.drops()).isEqualTo(4);
         assertThat(good.problems()).isEqualTo(2);
         assertThat(good.kind()).isEqualTo("PACKET");
+        events.clear();
+        assertThat(host.restart("good")).extracting(ProbeStatus::state).isEqualTo("DEGRADED");
+        assertThat(events).as("stopped, then a new instance started with the same settings")
+                .containsExactly("good stopped", "good started with {interface=lo} on [af_packet, btf]");
+        assertThat(host.restart("needy").state()).isEqualTo("REFUSED");
+        assertThat(host.restart("nope")).isNull();
         host.close();
         host.close();
-        assertThat(events).containsOnlyOnce("good stopped");
+        assertThat(events).as("the restart's stop and the close's; closing twice stops nothing twice")
+                .containsExactly("good stopped", "good started with {interface=lo} on [af_packet, btf]", "good stopped");
         assertThat(host.statuses().get(2).state()).isEqualTo("STOPPED");
     }
 

@@ -160,6 +160,9 @@ class QueryApiTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().isArray()).isTrue();
         assertThat(r.json().size()).isZero();
+        Http.Response restart = http.postText("/api/v1/probes/afpacket/restart", "");
+        assertThat(restart.status()).isEqualTo(404);
+        assertThat(restart.json().get("error").asString()).isEqualTo("no probe afpacket");
     }
 
     @Test
