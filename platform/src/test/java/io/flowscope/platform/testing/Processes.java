@@ -28,4 +28,11 @@ public final class Processes {
         }
         return new String(out, StandardCharsets.UTF_8);
     }
+
+    /** Runs {@code ip} (iproute2) with these arguments; fails with its message when it fails. */
+    public static String ip(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(PrivilegedCondition.which("ip")));
+        cmd.addAll(List.of(args));
+        return run(dir, cmd);
+    }
 }

@@ -7,7 +7,6 @@ import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.DuckDbStore;
 import io.flowscope.platform.testing.Importing;
 import io.flowscope.platform.testing.Privileged;
-import io.flowscope.platform.testing.PrivilegedCondition;
 import io.flowscope.platform.testing.Processes;
 import io.flowscope.platform.testing.StoreState;
 import io.flowscope.platform.testing.TcpConversation;
@@ -31,9 +30,7 @@ class InterfaceCapturesTest {
     Path dir;
 
     void ip(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(PrivilegedCondition.which("ip")));
-        cmd.addAll(List.of(args));
-        Processes.run(dir, cmd);
+        Processes.ip(dir, args);
     }
 
     @AfterEach
