@@ -2,7 +2,6 @@ package io.flowscope.platform.cli;
 
 import io.flowscope.platform.capture.PcapngWriter;
 import io.flowscope.platform.capture.afpacket.AfPacketRing;
-import io.flowscope.platform.capture.afpacket.BpfProgram;
 import io.flowscope.platform.capture.afpacket.RingSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,17 +50,15 @@ final class CaptureCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RingSettings d = RingSettings.defaults();
         RingSettings settings = new RingSettings(d.blockSize(), d.blockCount(), d.blockTimeoutMs(), snapLength, false, 0);
-        BpfProgram program = filter == null || filter.isBlank() ? null
-                : BpfProgram.compile(filter, AfPacketRing.LINKTYPE_ETHERNET, snapLength);
         long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
         Thread hook = new Thread(() -> stop = true);
         Runtime.getRuntime().addShutdownHook(hook);
         long[] stats;
         long packets;
         long bytes;
-        try (AfPacketRing ring = AfPacketRing.open(interfaceName, settings, program);
+        try (AfPacketRing ring = AfPacketRing.open(interfaceName, settings, filter);
              PcapngWriter out = new PcapngWriter(file, interfaceName, ring.linkType(), snapLength)) {
-            err.println("flowscope capture: listening on " + interfaceName + (program == null ? "" : " (" + filter + ")"));
+            err.println("flowscope capture: listening on " + interfaceName + (filter == null || filter.isBlank() ? "" : " (" + filter + ")"));
             err.flush();
             long limit = count == null ? Long.MAX_VALUE : count;
             AfPacketRing.NanoFrameSink sink = (b, off, cap, len, ns, tci) -> {

@@ -41,14 +41,6 @@ public final class L7Pipeline {
 
     /** The bounds of what sessions may hold together. */
     public record Budgets(ByteBudget detection, ByteBudget pairing, ByteBudget parserState) {
-        public static Budgets defaults() {
-            return new Budgets(new ByteBudget(DEFAULT_DETECTION_BUDGET), new ByteBudget(DEFAULT_PAIRING_BUDGET),
-                    new ByteBudget(DEFAULT_PARSER_STATE_BUDGET));
-        }
-    }
-
-    public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters) {
-        this(protocols, sink, counters, Budgets.defaults());
     }
 
     public L7Pipeline(List<ProtocolHandle> protocols, RecordSink sink, PipelineCounters counters, Budgets budgets) {

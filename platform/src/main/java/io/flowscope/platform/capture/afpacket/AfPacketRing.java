@@ -82,10 +82,11 @@ public final class AfPacketRing implements AutoCloseable {
      * Opens a ring on an interface: socket, TPACKET_V3, the ring, mapping, optional classic BPF filter
      * (attached before the socket is bound, so no unwanted frame is ever queued), bind, fanout, promiscuity.
      *
-     * @param filter compiled classic BPF, or null for everything
+     * @param filterExpression tcpdump syntax, compiled for this interface's link type; null or blank for everything
      * @throws IOException with the failing call and errno's meaning (no privilege, no such interface …)
+     * @throws IllegalArgumentException when the filter is not valid (libpcap's message)
      */
-    public static AfPacketRing open(String interfaceName, RingSettings s, BpfProgram filter) throws IOException {
+    public static AfPacketRing open(String interfaceName, RingSettings s, String filterExpression) throws IOException {
         int index;
         try {
             index = LibC.if_nametoindex(interfaceName);
@@ -94,6 +95,8 @@ public final class AfPacketRing implements AutoCloseable {
         }
         int type = arphrdType(interfaceName);
         int linkType = type == 65534 ? LINKTYPE_RAW : LINKTYPE_ETHERNET;
+        BpfProgram filter = filterExpression == null || filterExpression.isBlank() ? null
+                : BpfProgram.compile(filterExpression, linkType, s.snapLength());
         int fd;
         try {
             fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, LibC.htons(LibC.ETH_P_ALL));

@@ -43,12 +43,7 @@ public final class LiveCapture implements AutoCloseable {
      */
     public static LiveCapture start(Pipelines pipelines, String interfaceName, RingSettings settings, String filter)
             throws IOException, java.sql.SQLException {
-        BpfProgram program = null;
-        if (filter != null && !filter.isBlank()) {
-            // compiled for Ethernet framing, which loopback and Ethernet interfaces both hand over
-            program = BpfProgram.compile(filter, AfPacketRing.LINKTYPE_ETHERNET, settings.snapLength());
-        }
-        AfPacketRing ring = AfPacketRing.open(interfaceName, settings, program);
+        AfPacketRing ring = AfPacketRing.open(interfaceName, settings, filter);
         Pipeline pipeline;
         try {
             pipeline = pipelines.open("capture " + interfaceName, PipelineSettings.forLive());
