@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Flowscope needs, only those missing.
-#   install-deps.sh run    JDK and Maven (build and run)
-#   install-deps.sh test   + nginx, tcpdump, tshark, curl (real peers and reference tools of the tests)
+#   install-deps.sh run    JDK and Maven (build and run), libpcap (capture filters are compiled by it)
+#   install-deps.sh test   + nginx, tcpdump, tshark, curl (real peers and reference tools of the tests),
+#                          iproute2 (veth pairs the capture tests create)
 #   install-deps.sh bench  + redis, mariadb, wrk (traffic of bench/offline-import.sh)
 set -euo pipefail
 what="${1:-run}"
-pkgs=(openjdk-17-jdk-headless maven)
+pkgs=(openjdk-17-jdk-headless maven libpcap0.8)
 case "$what" in
   run) ;;
-  test) pkgs+=(nginx-light tcpdump tshark curl) ;;
+  test) pkgs+=(nginx-light tcpdump tshark curl iproute2) ;;
   bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk apache2-utils bc) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
