@@ -21,6 +21,20 @@ public interface ProbeContext {
     }
 
     /**
+     * Captures packets for this probe: the host opens an AF_PACKET ring on each interface (the filter compiled
+     * for its link type and attached in the kernel), reads the frames and builds flows and L7 records from
+     * them; interfaces selected by {@code all} are picked up and released as they come and go. Interfaces
+     * that cannot be captured are shown as {@link CapturedInterface.State#FAILED} with the reason.
+     *
+     * @throws IllegalArgumentException when the filter is not valid (libpcap's message)
+     * @throws IllegalStateException    when this process may not capture at all (no privilege, no AF_PACKET)
+     * @since 1.1.0
+     */
+    default PacketCapture capturePackets(PacketCaptureRequest request) {
+        throw new UnsupportedOperationException("packet capture is not provided by this host");
+    }
+
+    /**
      * Reports a problem once with context (the host logs and counts it); the probe keeps running.
      *
      * @param kind    short, stable name of the problem (used as a metric label)

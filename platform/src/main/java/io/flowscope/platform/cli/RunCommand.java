@@ -8,7 +8,7 @@ import org.springframework.boot.SpringApplication;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code flowscope run}: the all-in-one server (API, console; later the probes). */
+/** {@code flowscope run}: the all-in-one server (API, console, probes: live capture of loopback by default). */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the Flowscope server.")
 final class RunCommand implements Runnable {
 
@@ -31,6 +31,15 @@ final class RunCommand implements Runnable {
             + "authentication yet: anyone who reaches it can run SQL and import data (see docs/security.md).")
     boolean insecureNoAuth;
 
+    @Option(names = "--interfaces", paramLabel = "LIST", description = "Interfaces to capture live: names separated by "
+            + "commas, 'all' (every interface that is up, except loopback) or 'none' (default: "
+            + "flowscope.probes.afpacket.interfaces, lo). The server's own API traffic is left out.")
+    String interfaces;
+
+    @Option(names = "--filter", paramLabel = "EXPR", description = "Capture filter in tcpdump syntax, applied in the kernel "
+            + "(default: everything).")
+    String filter;
+
     static boolean serverStarted() {
         return started;
     }
@@ -42,15 +51,21 @@ final class RunCommand implements Runnable {
             throw new IllegalArgumentException(NetworkExposure.refusal(address, exposure));
         }
         // passed as command-line properties so they win over application.properties
-        String[] args = {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
             "--server.port=" + port,
             "--server.address=" + address,
             "--flowscope.data-dir=" + (dataDir != null ? dataDir : FlowscopeSettings.defaultDataDir()),
             "--flowscope.plugins-dir=" + FlowscopeSettings.defaultPluginsDir(),
             "--flowscope.extra-plugins-dirs=" + String.join(",", pluginsDirs.stream().map(Path::toString).toList()),
-            "--flowscope.insecure-no-auth=" + insecureNoAuth,
-        };
-        SpringApplication.run(FlowscopeApplication.class, args);
+            "--flowscope.insecure-no-auth=" + insecureNoAuth));
+        if (interfaces != null) {
+            args.add(interfaces.trim().equals("none") ? "--flowscope.probes.afpacket.enabled=false"
+                    : "--flowscope.probes.afpacket.interfaces=" + interfaces);
+        }
+        if (filter != null) {
+            args.add("--flowscope.probes.afpacket.filter=" + filter);
+        }
+        SpringApplication.run(FlowscopeApplication.class, args.toArray(String[]::new));
         started = true;
         System.err.println(exposure == null
                 ? "flowscope: serving http://" + address + ":" + port + " (loopback only; the API has no authentication)"

@@ -26,6 +26,8 @@ final class FrameInput implements FrameSink {
     private final MetaPacket packet = new MetaPacket();
     private final long[] errors = new long[DecodeError.values().length];
     private long internal;
+    /** Frames that could not be decoded, since the start (the per-kind counts are folded away). */
+    private long undecodable;
 
     FrameInput(FlowGenerator flows, PipelineCounters c, String source, Runnable tick) {
         this.flows = flows;
@@ -64,6 +66,7 @@ final class FrameInput implements FrameSink {
                 flows.packet(packet);
             } else if (r == PacketDecoder.FAILED) {
                 errors[decoder.error().ordinal()]++;
+                undecodable++;
             }
             // NOT_IP (ARP, LLDP …) is neither a flow nor an error
         } catch (RuntimeException e) {
@@ -75,6 +78,11 @@ final class FrameInput implements FrameSink {
                 log.error("{}: packet {} could not be processed; skipping such packets", source, c.packets, e);
             }
         }
+    }
+
+    /** Frames that could not be decoded since the start. */
+    long undecodable() {
+        return undecodable;
     }
 
     /** Adds the decode errors counted so far to the counters (and starts counting afresh). */

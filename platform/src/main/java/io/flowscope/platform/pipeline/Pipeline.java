@@ -80,6 +80,11 @@ public final class Pipeline implements AutoCloseable {
         return counters;
     }
 
+    /** Frames that could not be decoded since the start (read on the pipeline's thread). */
+    public long undecodableFrames() {
+        return frames.undecodable();
+    }
+
     /** The flow generator's bounds and figures (flows held, reassembly budget). */
     public FlowGenerator flows() {
         return flows;

@@ -1,5 +1,8 @@
 package io.flowscope.platform.probes;
 
+import io.flowscope.api.CapturedInterface;
+import io.flowscope.api.PacketCapture;
+import io.flowscope.api.PacketCaptureRequest;
 import io.flowscope.api.Probe;
 import io.flowscope.api.ProbeContext;
 import io.flowscope.api.ProbeDescriptor;
@@ -17,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the plugins' probes: each is started with a {@link ProbeContext} of the host's (its settings, the
- * kernel's features, a way to report problems) unless a kernel feature it needs is missing; a probe that
- * throws when starting is reported and the others still start. Stopped when the host stops.
+ * Runs the plugins' probes: each is started ({@link #startAll()}) with a {@link ProbeContext} of the host's (its
+ * settings, the kernel's features, a way to report problems, the host's packet capture) unless a kernel
+ * feature it needs is missing or its settings say {@code enabled=false}; a probe that throws when starting is
+ * reported and the others still start. What a probe opened through its context (captures) is closed when it
+ * stops, whether or not it closed it itself. Stopped when the host stops.
  */
 public final class ProbeHost implements AutoCloseable {
 
@@ -27,6 +32,7 @@ public final class ProbeHost implements AutoCloseable {
 
     private final List<Entry> entries = new ArrayList<>();
     private final Set<String> features;
+    private final ProbeServices services;
 
     private static final class Entry {
         final ProbeDescriptor descriptor;
@@ -37,6 +43,8 @@ public final class ProbeHost implements AutoCloseable {
         volatile Probe probe;
         volatile String state;
         volatile String detail;
+        /** What the running probe opened through its context; closed when it stops. */
+        final List<PacketCapture> captures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Entry(ProbeDescriptor descriptor) {
             this.descriptor = descriptor;
@@ -44,12 +52,15 @@ public final class ProbeHost implements AutoCloseable {
     }
 
     /**
-     * Starts every probe of {@code factories}.
+     * Takes every probe of {@code factories}; {@link #startAll()} starts them.
      *
      * @param settings a probe id's settings ({@code flowscope.probes.<id>.*}, keys without the prefix)
+     * @param services the host services probes' contexts offer
      */
-    public ProbeHost(List<ProbeFactory> factories, Set<String> kernelFeatures, Function<String, Map<String, String>> settings) {
+    public ProbeHost(List<ProbeFactory> factories, Set<String> kernelFeatures, Function<String, Map<String, String>> settings,
+                     ProbeServices services) {
         this.features = java.util.Collections.unmodifiableSet(new TreeSet<>(kernelFeatures)); // sorted: stable in messages
+        this.services = services;
         for (ProbeFactory f : factories) {
             ProbeDescriptor d;
             try {
@@ -69,11 +80,25 @@ public final class ProbeHost implements AutoCloseable {
                 continue;
             }
             e.settings = s;
-            start(f, e, s);
+        }
+    }
+
+    /** Starts every probe whose settings could be read (once; the server calls it when it listens). */
+    public synchronized void startAll() {
+        for (Entry e : entries) {
+            if (e.settings != null && e.state == null) {
+                start(e.factory, e, e.settings);
+            }
         }
     }
 
     private void start(ProbeFactory f, Entry e, Map<String, String> settings) {
+        if ("false".equalsIgnoreCase(settings.getOrDefault("enabled", "true").trim())) {
+            e.state = "DISABLED";
+            e.detail = "disabled by flowscope.probes." + e.descriptor.id() + ".enabled=false";
+            log.info("probe {} {}", e.descriptor.id(), e.detail);
+            return;
+        }
         Set<String> missing = new TreeSet<>(e.descriptor.kernelRequirements());
         missing.removeAll(features);
         if (!missing.isEmpty()) {
@@ -90,8 +115,12 @@ public final class ProbeHost implements AutoCloseable {
             log.info("probe {} {} started", e.descriptor.id(), e.descriptor.version());
         } catch (Throwable t) {
             e.state = "FAILED";
-            e.detail = "could not start: " + t;
-            log.error("probe {} could not start; the other probes go on", e.descriptor.id(), t);
+            e.detail = "could not start: " + reason(t);
+            if (t instanceof IllegalStateException || t instanceof IllegalArgumentException) {
+                log.error("probe {} could not start: {}; the other probes go on", e.descriptor.id(), reason(t));
+            } else {
+                log.error("probe {} could not start; the other probes go on", e.descriptor.id(), t);
+            }
             if (p != null) {
                 try {
                     p.stop(); // what a half-started probe attached goes
@@ -99,7 +128,15 @@ public final class ProbeHost implements AutoCloseable {
                     // its start failure is the one reported
                 }
             }
+            closeCaptures(e);
         }
+    }
+
+    /** A probe's failure as people read it: the message of an expected kind of failure, else the exception. */
+    private static String reason(Throwable t) {
+        boolean expected = t instanceof IllegalStateException || t instanceof IllegalArgumentException
+                || t instanceof java.io.IOException || t instanceof UnsupportedOperationException;
+        return expected && t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private static void refuse(Entry e, String why) {
@@ -128,7 +165,14 @@ public final class ProbeHost implements AutoCloseable {
                 }
             }
             ProbeDescriptor d = e.descriptor;
-            out.add(new ProbeStatus(d.id(), d.kind().name(), d.version(), state, detail, drops, e.problems.get()));
+            List<ProbeStatus.Interface> interfaces = new ArrayList<>();
+            for (PacketCapture c : e.captures) {
+                for (CapturedInterface i : c.interfaces()) {
+                    interfaces.add(ProbeStatus.Interface.of(i));
+                }
+            }
+            out.add(new ProbeStatus(d.id(), d.kind().name(), d.version(), state, detail, drops, e.problems.get(),
+                    e.settings == null ? Map.of() : new java.util.TreeMap<>(e.settings), interfaces));
         }
         return out;
     }
@@ -165,6 +209,19 @@ public final class ProbeHost implements AutoCloseable {
             e.state = "STOPPED";
             e.detail = null;
         }
+        closeCaptures(e);
+    }
+
+    /** Closes what the probe opened through its context and did not close. */
+    private static void closeCaptures(Entry e) {
+        for (PacketCapture c : e.captures) {
+            try {
+                c.close();
+            } catch (RuntimeException ex) {
+                log.warn("a capture of probe {} failed to close cleanly", e.descriptor.id(), ex);
+            }
+        }
+        e.captures.clear();
     }
 
     /** Stops every running probe (each once; a probe that throws does not keep the others running). */
@@ -193,6 +250,25 @@ public final class ProbeHost implements AutoCloseable {
         @Override
         public Set<String> kernelFeatures() {
             return features;
+        }
+
+        @Override
+        public PacketCapture capturePackets(PacketCaptureRequest request) {
+            PacketCapture c = services.capturePackets(entry.descriptor.id(), request);
+            entry.captures.add(c);
+            log.info("probe {} captures {}", entry.descriptor.id(), request);
+            return new PacketCapture() {
+                @Override
+                public List<CapturedInterface> interfaces() {
+                    return c.interfaces();
+                }
+
+                @Override
+                public void close() {
+                    entry.captures.remove(c);
+                    c.close();
+                }
+            };
         }
 
         @Override

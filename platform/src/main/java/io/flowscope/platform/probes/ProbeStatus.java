@@ -1,13 +1,31 @@
 package io.flowscope.platform.probes;
 
+import io.flowscope.api.CapturedInterface;
+import java.util.List;
+import java.util.Map;
+
 /**
  * One probe as {@code GET /api/v1/probes} shows it.
  *
- * @param state   {@code RUNNING}, {@code DEGRADED}, {@code FAILED} (its start or its health failed),
- *                {@code REFUSED} (a kernel feature it needs is missing) or {@code STOPPED}
- * @param detail  what its health says, or why it is not running
- * @param drops   observations it lost (ring overflows …)
- * @param problems problems it reported through its context
+ * @param state      {@code RUNNING}, {@code DEGRADED}, {@code FAILED} (its start or its health failed),
+ *                   {@code REFUSED} (a kernel feature it needs is missing), {@code DISABLED} (by its
+ *                   {@code enabled=false} setting) or {@code STOPPED}
+ * @param detail     what its health says, or why it is not running
+ * @param drops      observations it lost (ring overflows …)
+ * @param problems   problems it reported through its context
+ * @param settings   its settings ({@code flowscope.probes.<id>.*})
+ * @param interfaces the interfaces the host captures for it, each with its counters (packet probes)
  */
-public record ProbeStatus(String id, String kind, String version, String state, String detail, long drops, long problems) {
+public record ProbeStatus(String id, String kind, String version, String state, String detail, long drops, long problems,
+                          Map<String, String> settings, List<Interface> interfaces) {
+
+    /** One captured interface: {@code CAPTURING}, {@code RELEASED} or {@code FAILED} with the reason. */
+    public record Interface(String name, String state, String detail, long packets, long bytes, long kernelDrops,
+                            long queueFreezes, long undecodable) {
+
+        static Interface of(CapturedInterface c) {
+            return new Interface(c.name(), c.state().name(), c.detail(), c.packets(), c.bytes(), c.kernelDrops(),
+                    c.queueFreezes(), c.decodeErrors());
+        }
+    }
 }

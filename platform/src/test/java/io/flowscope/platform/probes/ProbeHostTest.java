@@ -68,23 +68,34 @@ class ProbeHostTest {
     @Test
     void probesStartWithTheHostsContextAndTheOthersSurviveARefusalAndAFailure() {
         ProbeHost host = new ProbeHost(List.of(new Recording("needy", Set.of("btf", "kprobe"), false),
-                new Recording("broken", Set.of(), true), new Recording("good", Set.of("af_packet"), false)),
-                Set.of("af_packet", "btf"), id -> id.equals("good") ? Map.of("interface", "lo") : Map.of());
+                new Recording("broken", Set.of(), true), new Recording("good", Set.of("af_packet"), false),
+                new Recording("off", Set.of(), false)),
+                Set.of("af_packet", "btf"), id -> switch (id) {
+                    case "good" -> Map.of("interface", "lo");
+                    case "off" -> Map.of("enabled", "false");
+                    default -> Map.of();
+                }, ProbeServices.NONE);
+        assertThat(events).as("nothing starts before startAll").isEmpty();
+        host.startAll();
+        host.startAll();
         ProbeHost unreadable = new ProbeHost(List.of(new Recording("Bad_Id", Set.of(), false)), Set.of(), id -> {
             throw new IllegalArgumentException("Configuration property name 'flowscope.probes." + id + "' is not valid");
-        });
+        }, ProbeServices.NONE);
+        unreadable.startAll();
         assertThat(unreadable.statuses()).singleElement().extracting(ProbeStatus::state).isEqualTo("REFUSED");
         assertThat(events).as("a probe that failed to start is stopped, so what it attached goes")
                 .containsExactly("broken stopped", "good started with {interface=lo} on [af_packet, btf]");
         assertThat(host.statuses()).extracting(s -> s.id() + " " + s.state() + " " + s.detail())
                 .containsExactly(
                         "needy REFUSED needs kprobe, which this kernel does not offer (it has af_packet, btf)",
-                        "broken FAILED could not start: java.lang.IllegalStateException: no such interface",
-                        "good DEGRADED 1 of 2 interfaces");
+                        "broken FAILED could not start: no such interface",
+                        "good DEGRADED 1 of 2 interfaces",
+                        "off DISABLED disabled by flowscope.probes.off.enabled=false");
         ProbeStatus good = host.statuses().get(2);
         assertThat(good.drops()).isEqualTo(4);
         assertThat(good.problems()).isEqualTo(2);
         assertThat(good.kind()).isEqualTo("PACKET");
+        assertThat(good.settings()).containsEntry("interface", "lo");
         events.clear();
         assertThat(host.restart("good")).extracting(ProbeStatus::state).isEqualTo("DEGRADED");
         assertThat(events).as("stopped, then a new instance started with the same settings")

@@ -18,11 +18,17 @@ public final class Cli {
     private Cli() {
     }
 
-    public static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    /** The command line that runs {@code flowscope args…} in a new JVM with the reactor's plugins. */
+    public static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dflowscope.plugins-dir=" + Importing.pluginsDir().toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), "io.flowscope.platform.cli.Main"));
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    public static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = command(args);
         Path out = workDir.resolve("cli-out-" + System.nanoTime());
         Path err = workDir.resolve("cli-err-" + System.nanoTime());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())

@@ -60,6 +60,7 @@ public final class AfPacketRing implements AutoCloseable {
     private final Memory pollFd = new Memory(8);
     private int block;
     private long packets;
+    private long bytes;
     private long kernelPackets;
     private long kernelDrops;
     private long queueFreezes;
@@ -99,7 +100,10 @@ public final class AfPacketRing implements AutoCloseable {
                 : BpfProgram.compile(filterExpression, linkType, s.snapLength());
         int fd;
         try {
-            fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, LibC.htons(LibC.ETH_P_ALL));
+            // protocol 0: the socket receives nothing until bind names the interface and ETH_P_ALL. Opened with
+            // ETH_P_ALL it would take every interface's frames, unfiltered, while the ring is set up, and count
+            // the ones its full receive buffer dropped as this capture's kernel drops (as libpcap, bind last).
+            fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, 0);
         } catch (LastErrorException e) {
             throw new IOException("cannot open an AF_PACKET socket: " + strerror(e)
                     + (e.getErrorCode() == 1 ? " (capture needs root or CAP_NET_RAW)" : ""));
@@ -246,6 +250,7 @@ public final class AfPacketRing implements AutoCloseable {
                         ? buffer.getInt(pkt + PKT_VLAN_TCI) & 0xffff : -1;
                 sink.frame(frames, pkt + mac, Math.min(snap, settings.snapLength()), len, ts, tci);
                 packets++;
+                bytes += tci >= 0 ? len + 4 : len; // the tag was on the wire
                 delivered++;
             }
             pkt += next;
@@ -259,6 +264,11 @@ public final class AfPacketRing implements AutoCloseable {
     /** Frames handed to sinks so far. */
     public long packets() {
         return packets;
+    }
+
+    /** Bytes of those frames as they were on the wire. */
+    public long bytes() {
+        return bytes;
     }
 
     /**

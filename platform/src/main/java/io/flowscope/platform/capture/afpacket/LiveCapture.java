@@ -24,6 +24,8 @@ public final class LiveCapture implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile long packets;
+    private volatile long bytes;
+    private volatile long undecodable;
     private volatile long kernelDrops;
     private volatile long queueFreezes;
     private volatile Throwable failure;
@@ -97,11 +99,11 @@ public final class LiveCapture implements AutoCloseable {
                     lastStats = now;
                     stats();
                 }
-                packets = ring.packets();
+                counts(pipeline);
             }
             // what the kernel queued before the stop is read too
             ring.read(pipeline.frames(), ring.interfaceIndex(), 0);
-            packets = ring.packets();
+            counts(pipeline);
             stats();
         } catch (Throwable t) {
             failure = t;
@@ -110,6 +112,12 @@ public final class LiveCapture implements AutoCloseable {
             ring.close();
             stopped.countDown();
         }
+    }
+
+    private void counts(Pipeline pipeline) {
+        packets = ring.packets();
+        bytes = ring.bytes();
+        undecodable = pipeline.undecodableFrames();
     }
 
     private void stats() throws IOException {
@@ -125,6 +133,16 @@ public final class LiveCapture implements AutoCloseable {
     /** Frames read from the ring. */
     public long packets() {
         return packets;
+    }
+
+    /** Bytes of those frames on the wire. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Frames that could not be decoded. */
+    public long undecodableFrames() {
+        return undecodable;
     }
 
     /** Frames the kernel dropped because the ring was full. */

@@ -2,6 +2,7 @@ package io.flowscope.platform.capture.afpacket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowscope.api.CapturedInterface;
 import io.flowscope.platform.pipeline.Pipelines;
 import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.DuckDbStore;
@@ -42,15 +43,15 @@ class InterfaceCapturesTest {
         }
     }
 
-    static void await(InterfaceCaptures c, Predicate<List<InterfaceCaptures.Status>> condition) throws InterruptedException {
+    static void await(InterfaceCaptures c, Predicate<List<CapturedInterface>> condition) throws InterruptedException {
         long end = System.nanoTime() + 10_000_000_000L;
-        while (!condition.test(c.statuses()) && System.nanoTime() < end) {
+        while (!condition.test(c.interfaces()) && System.nanoTime() < end) {
             Thread.sleep(100);
         }
     }
 
-    static boolean has(List<InterfaceCaptures.Status> s, String name, String state) {
-        return s.stream().anyMatch(x -> x.interfaceName().equals(name) && x.state().equals(state));
+    static boolean has(List<CapturedInterface> s, String name, String state) {
+        return s.stream().anyMatch(x -> x.name().equals(name) && x.state().name().equals(state));
     }
 
     @Test
@@ -60,12 +61,12 @@ class InterfaceCapturesTest {
              DuckDbStore store = DuckDbStore.open(dir.resolve("data"));
              InterfaceCaptures captures = new InterfaceCaptures(new Pipelines(plugins, store, null), List.of("all"),
                      RingSettings.defaults(), "tcp port 8081", 1)) {
-            assertThat(captures.statuses()).noneMatch(s -> s.interfaceName().equals("lo"));
+            assertThat(captures.interfaces()).noneMatch(s -> s.name().equals("lo"));
             ip("link", "add", "fsplug0", "type", "veth", "peer", "name", "fsplug1");
             ip("link", "set", "fsplug0", "up");
             ip("link", "set", "fsplug1", "up");
-            await(captures, s -> has(s, "fsplug0", "capturing") && has(s, "fsplug1", "capturing"));
-            assertThat(captures.statuses()).anyMatch(s -> s.interfaceName().equals("fsplug1") && s.state().equals("capturing"));
+            await(captures, s -> has(s, "fsplug0", "CAPTURING") && has(s, "fsplug1", "CAPTURING"));
+            assertThat(captures.interfaces()).anyMatch(s -> s.name().equals("fsplug1") && s.state() == CapturedInterface.State.CAPTURING);
 
             List<List<byte[]>> conversations = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -81,10 +82,10 @@ class InterfaceCapturesTest {
                     .containsExactly(Math.min(index0, index1) + "|3|15", Math.max(index0, index1) + "|3|15");
 
             ip("link", "del", "fsplug0");
-            await(captures, s -> has(s, "fsplug0", "released") && has(s, "fsplug1", "released"));
-            assertThat(captures.statuses()).filteredOn(s -> s.interfaceName().startsWith("fsplug"))
-                    .extracting(s -> s.interfaceName() + " " + s.state() + " " + (s.packets() > 0))
-                    .containsExactly("fsplug0 released true", "fsplug1 released true");
+            await(captures, s -> has(s, "fsplug0", "RELEASED") && has(s, "fsplug1", "RELEASED"));
+            assertThat(captures.interfaces()).filteredOn(s -> s.name().startsWith("fsplug"))
+                    .extracting(s -> s.name() + " " + s.state() + " " + (s.packets() > 0))
+                    .containsExactly("fsplug0 RELEASED true", "fsplug1 RELEASED true");
         }
     }
 }
