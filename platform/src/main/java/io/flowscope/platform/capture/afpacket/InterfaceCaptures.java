@@ -117,26 +117,22 @@ public final class InterfaceCaptures implements PacketCapture {
         List<LiveCapture> c = running.remove(name);
         c.forEach(LiveCapture::close);
         long[] t = released.computeIfAbsent(name, n -> new long[5]);
-        for (LiveCapture l : c) {
-            t[0] += l.packets();
-            t[1] += l.bytes();
-            t[2] += l.kernelDrops();
-            t[3] += l.queueFreezes();
-            t[4] += l.undecodableFrames();
-        }
+        c.forEach(l -> add(t, l));
+    }
+
+    private static void add(long[] totals, LiveCapture l) {
+        totals[0] += l.packets();
+        totals[1] += l.bytes();
+        totals[2] += l.kernelDrops();
+        totals[3] += l.queueFreezes();
+        totals[4] += l.undecodableFrames();
     }
 
     /** An interface's counters now: its released readers' and its running ones'. */
     private synchronized CapturedInterface status(String name, CapturedInterface.State state, String detail) {
         long[] t = released.getOrDefault(name, new long[5]).clone();
         List<LiveCapture> c = running.getOrDefault(name, List.of());
-        for (LiveCapture l : c) {
-            t[0] += l.packets();
-            t[1] += l.bytes();
-            t[2] += l.kernelDrops();
-            t[3] += l.queueFreezes();
-            t[4] += l.undecodableFrames();
-        }
+        c.forEach(l -> add(t, l));
         if (state == CapturedInterface.State.CAPTURING) {
             detail = c.size() + (c.size() == 1 ? " reader" : " readers");
         }

@@ -65,23 +65,7 @@ class AfPacketProbeDropsTest {
         Http http = new Http(port);
         int served = server.getLocalPort();
         LoopbackCaptureTest.serveInBackground(server);
-        Thread[] clients = new Thread[4];
-        for (int t = 0; t < clients.length; t++) {
-            int base = t * 1000;
-            clients[t] = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 100; i++) {
-                        LoopbackCaptureTest.exchange(served, base + i);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            clients[t].start();
-        }
-        for (Thread c : clients) {
-            c.join();
-        }
+        LoopbackCaptureTest.burst(served);
         JsonNode probe;
         long end = System.nanoTime() + 5_000_000_000L;
         do {

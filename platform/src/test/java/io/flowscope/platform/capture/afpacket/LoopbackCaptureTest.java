@@ -102,23 +102,7 @@ class LoopbackCaptureTest {
             // two 8 KiB blocks: a burst of connections overflows them while the reader is busy
             RingSettings tiny = RingSettings.defaults().withBlocks(8192, 2);
             try (LiveCapture capture = LiveCapture.start(new Pipelines(plugins, store, null), "lo", tiny, "tcp port " + port)) {
-                Thread[] clients = new Thread[4];
-                for (int t = 0; t < clients.length; t++) {
-                    int base = t * 1000;
-                    clients[t] = new Thread(() -> {
-                        try {
-                            for (int i = 0; i < 100; i++) {
-                                exchange(port, base + i);
-                            }
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-                    clients[t].start();
-                }
-                for (Thread c : clients) {
-                    c.join();
-                }
+                burst(port);
                 long end = System.nanoTime() + 5_000_000_000L;
                 while (capture.kernelDrops() == 0 && System.nanoTime() < end) {
                     Thread.sleep(100); // the counters are read about once a second
@@ -223,6 +207,27 @@ class LoopbackCaptureTest {
                 }
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** 400 connections from 4 threads at once, one request each: more than a tiny ring holds. */
+    static void burst(int port) throws InterruptedException {
+        Thread[] clients = new Thread[4];
+        for (int t = 0; t < clients.length; t++) {
+            int base = t * 1000;
+            clients[t] = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 100; i++) {
+                        exchange(port, base + i);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            clients[t].start();
+        }
+        for (Thread c : clients) {
+            c.join();
         }
     }
 
