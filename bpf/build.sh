@@ -14,6 +14,7 @@ mkdir -p "$here/build"
 arch="$(uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')"
 for src in "${sources[@]}"; do
   out="$here/build/$(basename "${src%.c}").o"
-  clang -g -O2 -target bpf -D__TARGET_ARCH_"$arch" -I"$here/build" -I"$here" -c "$src" -o "$out"
+  clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_"$arch" -I"$here/build" -I"$here" -c "$src" -o "$out"
+  llvm-strip -g "$out" # DWARF goes; the BTF CO-RE needs stays
   echo "bpf: built $out"
 done

@@ -1,5 +1,6 @@
 package io.flowscope.platform.capture.afpacket;
 
+import io.flowscope.platform.os.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;

@@ -1,5 +1,6 @@
 package io.flowscope.platform.capture.afpacket;
 
+import io.flowscope.platform.os.LibC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jna.Memory;
