@@ -35,10 +35,12 @@ public final class Connection {
     private final int interfaceId;
     private final long networkNamespace;
     private final int signalSource;
+    /** The side whose socket the source traced (its process is the plugins' view); -1 for none. */
     private final int processSide;
-    private final int processId;
-    private final int threadId;
-    private final String processName;
+    /** By side (0 client, 1 server): what the source knows of the process at that end; pid 0 when none. */
+    private final int[] processIds;
+    private final int[] threadIds;
+    private final String[] processNames;
     private ConnectionInfo info;
 
     private Connection(Builder b) {
@@ -55,9 +57,9 @@ public final class Connection {
         networkNamespace = b.networkNamespace;
         signalSource = b.signalSource;
         processSide = b.processSide;
-        processId = b.processId;
-        threadId = b.threadId;
-        processName = b.processName;
+        processIds = b.processIds.clone();
+        threadIds = b.threadIds.clone();
+        processNames = b.processNames.clone();
     }
 
     /** A connection of an IP protocol (6 TCP, 17 UDP, …). */
@@ -98,14 +100,55 @@ public final class Connection {
     /** {@link #SIGNAL_PACKET} or {@link #SIGNAL_EBPF}. */
     public int signalSource() { return signalSource; }
 
-    /** The end the process fields describe: 0 client, 1 server; -1 when no process is known. */
-    public int processSide() { return processId == 0 ? -1 : processSide; }
+    /** The end whose socket was traced: 0 client, 1 server; -1 when no process is known. */
+    public int processSide() { return processSide; }
 
-    public int processId() { return processId; }
+    /** The traced socket's process, or 0. */
+    public int processId() { return processSide < 0 ? 0 : processIds[processSide]; }
 
-    public int threadId() { return threadId; }
+    public int threadId() { return processSide < 0 ? 0 : threadIds[processSide]; }
 
-    public String processName() { return processName; }
+    public String processName() { return processSide < 0 ? null : processNames[processSide]; }
+
+    /** The process at one end (0 client, 1 server), or 0 when unknown (e.g. a remote peer). */
+    public int processId(int side) { return processIds[side]; }
+
+    /** The thread that last did a syscall on that end's socket, or 0. */
+    public int threadId(int side) { return threadIds[side]; }
+
+    public String processName(int side) { return processNames[side]; }
+
+    /** A copy that also knows the process at the other end (both ends of a loopback connection were traced). */
+    public Connection withProcess(int side, int pid, int tid, String name) {
+        Builder b = toBuilder();
+        b.processIds[side] = pid;
+        b.threadIds[side] = tid;
+        b.processNames[side] = name;
+        if (b.processSide < 0) {
+            b.processSide = side;
+        }
+        return new Connection(b);
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder(protocol);
+        b.id = id;
+        b.ipv4 = ipv4;
+        b.ip0Hi = ip0Hi;
+        b.ip0Lo = ip0Lo;
+        b.ip1Hi = ip1Hi;
+        b.ip1Lo = ip1Lo;
+        b.port0 = port0;
+        b.port1 = port1;
+        b.interfaceId = interfaceId;
+        b.networkNamespace = networkNamespace;
+        b.signalSource = signalSource;
+        b.processSide = processSide;
+        b.processIds = processIds.clone();
+        b.threadIds = threadIds.clone();
+        b.processNames = processNames.clone();
+        return b;
+    }
 
     /** The plugins' view of this connection (made once, on first use). */
     public ConnectionInfo info() {
@@ -115,8 +158,8 @@ public final class Connection {
                     .server(address(ipv4, ip1Hi, ip1Lo), port1)
                     .signalSource(signalSource == SIGNAL_EBPF ? SignalSource.EBPF : SignalSource.PACKET)
                     .interfaceId(interfaceId).networkNamespace(networkNamespace);
-            if (processId != 0) {
-                b.process(processId, threadId, processName);
+            if (processId() != 0) {
+                b.process(processId(), threadId(), processName());
             }
             info = b.build();
         }
@@ -142,7 +185,7 @@ public final class Connection {
 
     @Override
     public String toString() {
-        String p = processId == 0 ? "" : ", " + processName + " (pid " + processId + ")";
+        String p = processId() == 0 ? "" : ", " + processName() + " (pid " + processId() + ")";
         return "connection " + id + " " + address(ipv4, ip0Hi, ip0Lo).getHostAddress() + ":" + port0 + " -> "
                 + address(ipv4, ip1Hi, ip1Lo).getHostAddress() + ":" + port1 + p;
     }
@@ -161,10 +204,10 @@ public final class Connection {
         private int interfaceId;
         private long networkNamespace;
         private int signalSource = SIGNAL_PACKET;
-        private int processSide;
-        private int processId;
-        private int threadId;
-        private String processName;
+        private int processSide = -1;
+        private int[] processIds = new int[2];
+        private int[] threadIds = new int[2];
+        private String[] processNames = new String[2];
 
         private Builder(int protocol) {
             this.protocol = protocol;
@@ -197,7 +240,11 @@ public final class Connection {
 
         /** The process owning the traced socket, and which end it is (0 client, 1 server). */
         public Builder process(int side, int pid, int tid, String name) {
-            processSide = side; processId = pid; threadId = tid; processName = name; return this;
+            processSide = pid == 0 ? -1 : side;
+            processIds[side] = pid;
+            threadIds[side] = tid;
+            processNames[side] = name;
+            return this;
         }
 
         public Connection build() {

@@ -48,7 +48,7 @@ public final class L7Session implements MessageSink {
     private record Held(int side, byte[] bytes, long ts) {
     }
 
-    private final Connection connection;
+    private Connection connection;
     private final L7Pipeline pipeline;
     private final RecordSink sink;
     private final PipelineCounters counters;
@@ -101,6 +101,20 @@ public final class L7Session implements MessageSink {
     /** The connection this session parses. */
     public Connection connection() {
         return connection;
+    }
+
+    /**
+     * The source knows more of the connection now (the process at its other end): the records made from now
+     * on carry it. The plugins' view ({@code ConnectionInfo}) stays the one detection saw.
+     */
+    public void update(Connection c) {
+        if (c.id() != connection.id()) {
+            throw new IllegalArgumentException("not the same connection: " + c + " for " + connection);
+        }
+        connection = c;
+        if (pairer != null) {
+            pairer.connection(c);
+        }
     }
 
     /** What was counted so far (cumulative): requests, responses, errors, the protocol and first domain. */

@@ -29,7 +29,8 @@ final class Pairer {
         void release(long bytes);
     }
 
-    private final Connection connection;
+    /** Replaced when the source learns more of it (the process at the other end): records take the latest. */
+    private Connection connection;
     private final L7Counts counts;
     private final int l7Protocol;
     private final String protocolId;
@@ -39,6 +40,11 @@ final class Pairer {
     private final ArrayDeque<L7Message> fifo = new ArrayDeque<>();
     private Map<Long, L7Message> byStream;
     private long pendingBytes;
+
+    /** The connection's description from now on (same id and ends). */
+    void connection(Connection c) {
+        connection = c;
+    }
 
     Pairer(Connection connection, L7Counts counts, int l7Protocol, String protocolId, RecordSink sink,
            PipelineCounters counters, Budget budget) {

@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
 final class SocketConnections implements SocketInput {
 
     private static final class Open {
-        final Connection connection;
+        Connection connection;
         final L7Session session;
         long lastSeen;
 
@@ -79,6 +79,18 @@ final class SocketConnections implements SocketInput {
             }
         } else {
             o.session.datagram(side, buffer, offset, captured, length > captured, tsMicros);
+        }
+    }
+
+    @Override
+    public void process(long socketId, int side, int pid, int tid, String name) {
+        Open o = open.get(socketId);
+        if (o == null || o.connection.processId(side) == pid) { // known already (its first thread is kept)
+            return;
+        }
+        o.connection = o.connection.withProcess(side, pid, tid, name);
+        if (o.session != null) {
+            o.session.update(o.connection);
         }
     }
 

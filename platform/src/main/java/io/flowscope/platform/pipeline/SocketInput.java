@@ -24,6 +24,12 @@ public interface SocketInput {
      */
     void data(long socketId, int side, ByteBuffer buffer, int offset, int captured, int length, long tsMicros);
 
+    /**
+     * The process at one end of an open connection, learnt after it opened (both ends of a loopback connection
+     * are traced: the second socket names the other process). Rows made from now on carry it.
+     */
+    void process(long socketId, int side, int pid, int tid, String name);
+
     /** Bytes of one direction that were lost on the way (a full ring buffer). */
     void gap(long socketId, int side, long lostBytes);
 

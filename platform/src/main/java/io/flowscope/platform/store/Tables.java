@@ -125,18 +125,19 @@ final class Tables {
         c.add(text("trace_id", r -> first(r, L7Message::traceId)));
         c.add(text("span_id", r -> first(r, L7Message::spanId)));
         c.add(text("attributes", Tables::attributes));
-        // eBPF: the process that owns the traced socket, on its side of the connection
-        c.add(integer("process_id_0", INTEGER, (L7Record r) -> process(r.connection, 0) ? r.connection.processId() : Column.NULL).addedLater());
-        c.add(integer("process_id_1", INTEGER, (L7Record r) -> process(r.connection, 1) ? r.connection.processId() : Column.NULL).addedLater());
-        c.add(text("process_kname_0", (L7Record r) -> process(r.connection, 0) ? r.connection.processName() : null).addedLater());
-        c.add(text("process_kname_1", (L7Record r) -> process(r.connection, 1) ? r.connection.processName() : null).addedLater());
-        c.add(integer("syscall_thread_0", UINTEGER, (L7Record r) -> process(r.connection, 0) ? r.connection.threadId() : Column.NULL).addedLater());
-        c.add(integer("syscall_thread_1", UINTEGER, (L7Record r) -> process(r.connection, 1) ? r.connection.threadId() : Column.NULL).addedLater());
+        // eBPF: the process at each end whose socket was traced (both, when both ends are on this host);
+        // in this order: existing tables got them in it
+        c.add(integer("process_id_0", INTEGER, (L7Record r) -> orNull(r.connection.processId(0))).addedLater());
+        c.add(integer("process_id_1", INTEGER, (L7Record r) -> orNull(r.connection.processId(1))).addedLater());
+        c.add(text("process_kname_0", (L7Record r) -> r.connection.processName(0)).addedLater());
+        c.add(text("process_kname_1", (L7Record r) -> r.connection.processName(1)).addedLater());
+        c.add(integer("syscall_thread_0", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(0))).addedLater());
+        c.add(integer("syscall_thread_1", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(1))).addedLater());
         return List.copyOf(c);
     }
 
-    private static boolean process(Connection c, int side) {
-        return c.processSide() == side;
+    private static long orNull(int id) {
+        return id != 0 ? id : Column.NULL;
     }
 
     /** The address and port columns both tables share, from the row's connection. */

@@ -1,0 +1,202 @@
+package io.flowscope.platform.ebpf;
+
+import com.sun.jna.Memory;
+import io.flowscope.platform.pipeline.Pipeline;
+import io.flowscope.platform.pipeline.PipelineSettings;
+import io.flowscope.platform.pipeline.Pipelines;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The EbpfCollector's socket side: the socket-trace object loaded and attached, its ring buffer read by a
+ * thread of its own that drives a live pipeline through {@link SocketEvents} (a tick after every poll, so rows
+ * commit within a second). Hooks that cannot attach are reported with the kernel's reason and the rest run.
+ * {@link #close()} stops the thread, finishes the pipeline, detaches everything and unloads the programs.
+ */
+public final class SocketTraceCollector implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketTraceCollector.class);
+    private static final int POLL_MILLIS = 100;
+    private static final long RING_BYTES = 8 << 20;
+
+    /** What to trace. */
+    public record Settings(int payloadBytes, List<Integer> pids, List<String> processNames, List<Integer> ports) {
+        public Settings {
+            pids = List.copyOf(pids);
+            processNames = List.copyOf(processNames);
+            ports = List.copyOf(ports);
+        }
+
+        public static Settings defaults() {
+            return new Settings(1024, List.of(), List.of(), List.of());
+        }
+    }
+
+    private final BpfObject object;
+    private final List<BpfObject.Attachment> attachments;
+    private final RingBufferReader ring;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile long events;
+    private volatile Throwable failure;
+
+    private SocketTraceCollector(BpfObject object, List<BpfObject.Attachment> attachments, RingBufferReader ring,
+                                 Pipeline pipeline) {
+        this.object = object;
+        this.attachments = attachments;
+        this.ring = ring;
+        this.thread = new Thread(() -> run(pipeline), "flowscope-socket-trace");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Loads and attaches the socket-trace object and starts reading.
+     *
+     * @throws BpfException when tracefs is missing or the kernel refuses the programs (the verifier's words)
+     */
+    public static SocketTraceCollector start(Pipelines pipelines, byte[] elf, Settings settings) throws java.sql.SQLException {
+        String tracefs = Tracefs.ensureMounted();
+        if (tracefs != null) {
+            throw new BpfException(tracefs);
+        }
+        BpfObject o = BpfObject.open("socket_trace", elf);
+        RingBufferReader ring = null;
+        Pipeline pipeline = null;
+        try {
+            int self = (int) ProcessHandle.current().pid();
+            o.setReadOnly(SocketTraceLayout.config(settings.payloadBytes(), self, 64 * 1024, false,
+                    !settings.pids().isEmpty(), !settings.processNames().isEmpty(), false, !settings.ports().isEmpty()));
+            o.load();
+            filters(o, settings);
+            List<BpfObject.Attachment> attached = o.attachAll();
+            for (BpfObject.Attachment a : attached) {
+                if (!a.attached()) {
+                    log.warn("socket trace: {} ({}) not attached: {}", a.program(), a.section(), a.problem());
+                }
+            }
+            ring = new RingBufferReader(o.mapFd("events"), RING_BYTES);
+            pipeline = pipelines.open("socket trace", PipelineSettings.forLive());
+            SocketTraceCollector c = new SocketTraceCollector(o, attached, ring, pipeline);
+            c.thread.start();
+            log.info("socket trace: {} of {} hooks attached", attached.stream().filter(BpfObject.Attachment::attached).count(),
+                    attached.size());
+            return c;
+        } catch (RuntimeException | java.sql.SQLException e) {
+            if (ring != null) {
+                ring.close();
+            }
+            o.close();
+            throw e;
+        }
+    }
+
+    private static void filters(BpfObject o, Settings s) {
+        try (Memory one = new Memory(1)) {
+            one.setByte(0, (byte) 1);
+            for (int pid : s.pids()) {
+                try (Memory k = new Memory(4)) {
+                    k.setInt(0, pid);
+                    put(o, "pid_filter", k, one);
+                }
+            }
+            for (String name : s.processNames()) {
+                try (Memory k = new Memory(SocketTraceLayout.COMM_LEN)) {
+                    k.clear();
+                    byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    k.write(0, n, 0, Math.min(n.length, SocketTraceLayout.COMM_LEN - 1));
+                    put(o, "comm_filter", k, one);
+                }
+            }
+            for (int port : s.ports()) {
+                try (Memory k = new Memory(2)) {
+                    k.setShort(0, (short) port);
+                    put(o, "port_filter", k, one);
+                }
+            }
+        }
+    }
+
+    private static void put(BpfObject o, String map, Memory key, Memory value) {
+        int r = LibBpf.bpf_map_update_elem(o.mapFd(map), key, value, 0);
+        if (r != 0) {
+            throw new BpfException("cannot add to " + map + ": " + LibBpf.strerror(r));
+        }
+    }
+
+    private void run(Pipeline pipeline) {
+        SocketEvents socketEvents = new SocketEvents(pipeline.sockets());
+        EventSink sink = (b, off, len) -> {
+            int type = b.getInt(off + SocketTraceLayout.Header.TYPE);
+            if (type <= SocketTraceLayout.EVENT_CLOSE) {
+                socketEvents.event(b, off);
+            }
+        };
+        try (pipeline) {
+            while (running) {
+                ring.poll(sink, POLL_MILLIS);
+                events = ring.events();
+                pipeline.tick();
+            }
+            ring.poll(sink, 0);
+            events = ring.events();
+        } catch (Throwable t) {
+            failure = t;
+            log.error("socket trace stopped", t);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Every program with whether it attached, and why not. */
+    public List<BpfObject.Attachment> attachments() {
+        return attachments;
+    }
+
+    /** Events read from the ring buffer. */
+    public long events() {
+        return events;
+    }
+
+    /** Events the ring buffer could not take (counted by the programs). */
+    public long lostEvents() {
+        return counter(1);
+    }
+
+    /** A per-CPU counter of the programs, summed over CPUs. */
+    private long counter(int index) {
+        int cpus = LibBpf.libbpf_num_possible_cpus();
+        try (Memory k = new Memory(4); Memory v = new Memory(8L * cpus)) {
+            k.setInt(0, index);
+            if (LibBpf.bpf_map_lookup_elem(object.mapFd("counters"), k, v) != 0) {
+                return 0;
+            }
+            long sum = 0;
+            for (int i = 0; i < cpus; i++) {
+                sum += v.getLong(8L * i);
+            }
+            return sum;
+        }
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Stops reading, finishes the pipeline (open connections end), detaches and unloads. Safe to call again. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            ring.close();
+            object.close();
+        }
+    }
+}
