@@ -35,6 +35,20 @@ public interface ProbeContext {
     }
 
     /**
+     * Traces sockets for this probe: the host loads {@code request}'s BPF object (its programs on syscall and
+     * sched tracepoints, the events of bpf/socket_trace.h) with libbpf, attaches every program it can (one whose
+     * hook this kernel lacks is reported in {@link SocketTrace#hooks()} with the reason, the others run), reads
+     * the events and feeds its L7 pipeline with them: payload of every socket read and write, with the process.
+     *
+     * @throws IllegalStateException when this process may not load BPF programs at all, or the kernel refuses
+     *                               the object (the verifier's words)
+     * @since 1.2.0
+     */
+    default SocketTrace traceSockets(SocketTraceRequest request) {
+        throw new UnsupportedOperationException("socket tracing is not provided by this host");
+    }
+
+    /**
      * Reports a problem once with context (the host logs and counts it); the probe keeps running.
      *
      * @param kind    short, stable name of the problem (used as a metric label)

@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
  * {@link #poll} waits on the map's fd; the BPF side wakes it only past a fill threshold, so the poll timeout
  * is also the longest an event waits. Used by one thread.
  */
-public final class RingBufferReader implements AutoCloseable {
+public final class RingBufferReader implements EventTransport {
 
     private static final int BUSY = 1 << 31;
     private static final int DISCARD = 1 << 30;
@@ -61,6 +61,7 @@ public final class RingBufferReader implements AutoCloseable {
      * Hands every record written so far to {@code sink}, waiting up to {@code timeoutMillis} first when there
      * is none. Returns the records read.
      */
+    @Override
     public int poll(EventSink sink, int timeoutMillis) {
         int n = drain(sink);
         if (n > 0 || timeoutMillis == 0) {
@@ -109,8 +110,15 @@ public final class RingBufferReader implements AutoCloseable {
     }
 
     /** Records read so far. */
+    @Override
     public long events() {
         return events;
+    }
+
+    /** The ring's losses are counted by the programs that could not reserve room (see the counters map). */
+    @Override
+    public long lost() {
+        return 0;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.flowscope.platform.ebpf;
 
 import com.sun.jna.Memory;
+import io.flowscope.api.BpfHook;
+import io.flowscope.api.SocketTrace;
 import io.flowscope.platform.pipeline.Pipeline;
 import io.flowscope.platform.pipeline.PipelineSettings;
 import io.flowscope.platform.pipeline.Pipelines;
@@ -15,14 +17,17 @@ import org.slf4j.LoggerFactory;
  * commit within a second). Hooks that cannot attach are reported with the kernel's reason and the rest run.
  * {@link #close()} stops the thread, finishes the pipeline, detaches everything and unloads the programs.
  */
-public final class SocketTraceCollector implements AutoCloseable {
+public final class SocketTraceCollector implements SocketTrace {
 
     private static final Logger log = LoggerFactory.getLogger(SocketTraceCollector.class);
     private static final int POLL_MILLIS = 100;
     private static final long RING_BYTES = 8 << 20;
+    /** 1 MiB per CPU: the perf transport's rings together hold about what the shared ring does on a few CPUs. */
+    private static final int PERF_PAGES_PER_CPU = 256;
 
     /** What to trace. */
-    public record Settings(int payloadBytes, List<Integer> pids, List<String> processNames, List<Integer> ports) {
+    public record Settings(int payloadBytes, List<Integer> pids, List<String> processNames, List<Integer> ports,
+                           boolean perfBuffer) {
         public Settings {
             pids = List.copyOf(pids);
             processNames = List.copyOf(processNames);
@@ -30,20 +35,22 @@ public final class SocketTraceCollector implements AutoCloseable {
         }
 
         public static Settings defaults() {
-            return new Settings(1024, List.of(), List.of(), List.of());
+            return new Settings(1024, List.of(), List.of(), List.of(), false);
         }
     }
 
     private final BpfObject object;
     private final List<BpfObject.Attachment> attachments;
-    private final RingBufferReader ring;
+    private final EventTransport ring;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile long events;
     private volatile Throwable failure;
+    private boolean closed;
+    private long lostAtClose;
 
-    private SocketTraceCollector(BpfObject object, List<BpfObject.Attachment> attachments, RingBufferReader ring,
+    private SocketTraceCollector(BpfObject object, List<BpfObject.Attachment> attachments, EventTransport ring,
                                  Pipeline pipeline) {
         this.object = object;
         this.attachments = attachments;
@@ -63,12 +70,16 @@ public final class SocketTraceCollector implements AutoCloseable {
             throw new BpfException(tracefs);
         }
         BpfObject o = BpfObject.open("socket_trace", elf);
-        RingBufferReader ring = null;
+        EventTransport ring = null;
         Pipeline pipeline = null;
         try {
             int self = (int) ProcessHandle.current().pid();
-            o.setReadOnly(SocketTraceLayout.config(settings.payloadBytes(), self, 64 * 1024, false,
+            o.setReadOnly(SocketTraceLayout.config(settings.payloadBytes(), self, 64 * 1024, settings.perfBuffer(),
                     !settings.pids().isEmpty(), !settings.processNames().isEmpty(), false, !settings.ports().isEmpty()));
+            if (settings.perfBuffer()) {
+                // the ring buffer is not used: not made (a kernel before 5.8 could not make it)
+                o.setAutocreate("events", false);
+            }
             o.load();
             filters(o, settings);
             List<BpfObject.Attachment> attached = o.attachAll();
@@ -77,7 +88,8 @@ public final class SocketTraceCollector implements AutoCloseable {
                     log.warn("socket trace: {} ({}) not attached: {}", a.program(), a.section(), a.problem());
                 }
             }
-            ring = new RingBufferReader(o.mapFd("events"), RING_BYTES);
+            ring = settings.perfBuffer() ? new PerfBufferReader(o.mapFd("perf_events"), PERF_PAGES_PER_CPU)
+                    : new RingBufferReader(o.mapFd("events"), RING_BYTES);
             pipeline = pipelines.open("socket trace", PipelineSettings.forLive());
             SocketTraceCollector c = new SocketTraceCollector(o, attached, ring, pipeline);
             c.thread.start();
@@ -155,14 +167,21 @@ public final class SocketTraceCollector implements AutoCloseable {
         return attachments;
     }
 
+    @Override
+    public List<BpfHook> hooks() {
+        return attachments.stream().map(a -> new BpfHook(a.program(), a.section(), a.attached(), a.problem())).toList();
+    }
+
     /** Events read from the ring buffer. */
+    @Override
     public long events() {
         return events;
     }
 
     /** Events the ring buffer could not take (counted by the programs). */
-    public long lostEvents() {
-        return counter(1);
+    @Override
+    public synchronized long lostEvents() {
+        return closed ? lostAtClose : counter(1) + ring.lost();
     }
 
     /** A per-CPU counter of the programs, summed over CPUs. */
@@ -195,8 +214,12 @@ public final class SocketTraceCollector implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            ring.close();
-            object.close();
+            if (!closed) {
+                lostAtClose = counter(1) + ring.lost();
+                closed = true;
+                ring.close();
+                object.close();
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.flowscope.platform.probes;
 
+import io.flowscope.api.BpfHook;
 import io.flowscope.api.CapturedInterface;
 import io.flowscope.api.PacketCapture;
 import io.flowscope.api.PacketCaptureRequest;
@@ -8,6 +9,8 @@ import io.flowscope.api.ProbeContext;
 import io.flowscope.api.ProbeDescriptor;
 import io.flowscope.api.ProbeFactory;
 import io.flowscope.api.ProbeHealth;
+import io.flowscope.api.SocketTrace;
+import io.flowscope.api.SocketTraceRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Runs the plugins' probes: each is started ({@link #startAll()}) with a {@link ProbeContext} of the host's (its
  * settings, the kernel's features, a way to report problems, the host's packet capture) unless a kernel
  * feature it needs is missing or its settings say {@code enabled=false}; a probe that throws when starting is
- * reported and the others still start. What a probe opened through its context (captures) is closed when it
+ * reported and the others still start. What a probe opened through its context (captures, socket traces) is closed when it
  * stops, whether or not it closed it itself. Stopped when the host stops.
  */
 public final class ProbeHost implements AutoCloseable {
@@ -43,8 +46,8 @@ public final class ProbeHost implements AutoCloseable {
         volatile Probe probe;
         volatile String state;
         volatile String detail;
-        /** What the running probe opened through its context; closed when it stops. */
-        final List<PacketCapture> captures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** What the running probe opened through its context (captures, socket traces); closed when it stops. */
+        final List<AutoCloseable> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Entry(ProbeDescriptor descriptor) {
             this.descriptor = descriptor;
@@ -166,13 +169,20 @@ public final class ProbeHost implements AutoCloseable {
             }
             ProbeDescriptor d = e.descriptor;
             List<ProbeStatus.Interface> interfaces = new ArrayList<>();
-            for (PacketCapture c : e.captures) {
-                for (CapturedInterface i : c.interfaces()) {
-                    interfaces.add(ProbeStatus.Interface.of(i));
+            List<ProbeStatus.Hook> hooks = new ArrayList<>();
+            long events = 0;
+            long lost = 0;
+            for (AutoCloseable o : e.opened) {
+                if (o instanceof PacketCapture c) {
+                    c.interfaces().forEach(i -> interfaces.add(ProbeStatus.Interface.of(i)));
+                } else if (o instanceof SocketTrace t) {
+                    t.hooks().forEach(h -> hooks.add(ProbeStatus.Hook.of(h)));
+                    events += t.events();
+                    lost += t.lostEvents();
                 }
             }
             out.add(new ProbeStatus(d.id(), d.kind().name(), d.version(), state, detail, drops, e.problems.get(),
-                    e.settings == null ? Map.of() : new java.util.TreeMap<>(e.settings), interfaces));
+                    e.settings == null ? Map.of() : new java.util.TreeMap<>(e.settings), interfaces, hooks, events, lost));
         }
         return out;
     }
@@ -214,14 +224,14 @@ public final class ProbeHost implements AutoCloseable {
 
     /** Closes what the probe opened through its context and did not close. */
     private static void closeCaptures(Entry e) {
-        for (PacketCapture c : e.captures) {
+        for (AutoCloseable c : e.opened) {
             try {
                 c.close();
-            } catch (RuntimeException ex) {
-                log.warn("a capture of probe {} failed to close cleanly", e.descriptor.id(), ex);
+            } catch (Exception ex) {
+                log.warn("what probe {} opened ({}) failed to close cleanly", e.descriptor.id(), c, ex);
             }
         }
-        e.captures.clear();
+        e.opened.clear();
     }
 
     /** Stops every running probe (each once; a probe that throws does not keep the others running). */
@@ -255,7 +265,7 @@ public final class ProbeHost implements AutoCloseable {
         @Override
         public PacketCapture capturePackets(PacketCaptureRequest request) {
             PacketCapture c = services.capturePackets(entry.descriptor.id(), request);
-            entry.captures.add(c);
+            entry.opened.add(c);
             log.info("probe {} captures {}", entry.descriptor.id(), request);
             return new PacketCapture() {
                 @Override
@@ -265,8 +275,37 @@ public final class ProbeHost implements AutoCloseable {
 
                 @Override
                 public void close() {
-                    entry.captures.remove(c);
+                    entry.opened.remove(c);
                     c.close();
+                }
+            };
+        }
+
+        @Override
+        public SocketTrace traceSockets(SocketTraceRequest request) {
+            SocketTrace t = services.traceSockets(entry.descriptor.id(), request);
+            entry.opened.add(t);
+            log.info("probe {} traces sockets: {}", entry.descriptor.id(), request);
+            return new SocketTrace() {
+                @Override
+                public List<BpfHook> hooks() {
+                    return t.hooks();
+                }
+
+                @Override
+                public long events() {
+                    return t.events();
+                }
+
+                @Override
+                public long lostEvents() {
+                    return t.lostEvents();
+                }
+
+                @Override
+                public void close() {
+                    entry.opened.remove(t);
+                    t.close();
                 }
             };
         }

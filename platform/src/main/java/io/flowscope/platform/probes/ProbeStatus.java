@@ -1,5 +1,6 @@
 package io.flowscope.platform.probes;
 
+import io.flowscope.api.BpfHook;
 import io.flowscope.api.CapturedInterface;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,21 @@ import java.util.Map;
  * @param problems   problems it reported through its context
  * @param settings   its settings ({@code flowscope.probes.<id>.*})
  * @param interfaces the interfaces the host captures for it, each with its counters (packet probes)
+ * @param hooks      its BPF programs, attached or why not (eBPF probes)
+ * @param events     events its BPF programs handed over
+ * @param lostEvents events the kernel could not hand over (a full ring)
  */
 public record ProbeStatus(String id, String kind, String version, String state, String detail, long drops, long problems,
-                          Map<String, String> settings, List<Interface> interfaces) {
+                          Map<String, String> settings, List<Interface> interfaces, List<Hook> hooks, long events,
+                          long lostEvents) {
+
+    /** One BPF program: where it is attached, or why it is not. */
+    public record Hook(String program, String attachPoint, boolean attached, String problem) {
+
+        static Hook of(BpfHook h) {
+            return new Hook(h.program(), h.attachPoint(), h.attached(), h.problem());
+        }
+    }
 
     /** One captured interface: {@code CAPTURING}, {@code RELEASED} or {@code FAILED} with the reason. */
     public record Interface(String name, String state, String detail, long packets, long bytes, long kernelDrops,

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * nginx (Debian's) on loopback driven by curl, seen from their syscalls only: each request is one
  * l7_flow_log row with signal_source 3, its method, path and status, curl's pid and name on the client side
  * and nginx's on the server side (both ends are on this host: one row, both processes), and a duration
- * between 0 and what curl took. After the collector stops, none of its programs is left in the kernel.
+ * between 0 and what curl took; through the ring buffer and through the perf buffers alike. After the collector
+ * stops, none of its programs is left in the kernel.
  */
 @Privileged(programs = {"nginx", "curl", "bpftool"})
 class SocketTraceNginxTest {
@@ -28,8 +29,9 @@ class SocketTraceNginxTest {
     @TempDir
     Path dir;
 
-    @Test
-    void everyRequestOfCurlToNginxIsOneRowWithBothProcesses() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "perf buffer: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void everyRequestOfCurlToNginxIsOneRowWithBothProcesses(boolean perfBuffer) throws Exception {
         try (Nginx nginx = Nginx.start(dir.resolve("nginx"));
              PluginHost plugins = PluginHost.start(Importing.pluginsDir());
              DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
@@ -37,7 +39,7 @@ class SocketTraceNginxTest {
             long curlPid;
             long wallMicros;
             try (SocketTraceCollector c = SocketTraceCollector.start(new Pipelines(plugins, store, null),
-                    SocketTraceObjects.bytes(), new SocketTraceCollector.Settings(1024, List.of(), List.of(), List.of(nginx.port())))) {
+                    SocketTraceObjects.bytes(), new SocketTraceCollector.Settings(1024, List.of(), List.of(), List.of(nginx.port()), perfBuffer))) {
                 assertThat(c.attachments()).allMatch(BpfObject.Attachment::attached);
                 long start = System.nanoTime();
                 // one curl, one keep-alive connection, five requests
@@ -67,6 +69,10 @@ class SocketTraceNginxTest {
                     + wallMicros + " AND process_id_1 <> process_id_0 AND process_id_1 > 0")).containsExactly("5");
             String programs = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "prog", "show"));
             assertThat(programs).as("no program of the collector is left").doesNotContain("enter_read", "exit_read", "process_exec");
+            String maps = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "map", "show"));
+            assertThat(maps).as("no map of the collector is left").doesNotContain("inflight", "pid_filter", "next_socket_id");
+            String links = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "link", "show"));
+            assertThat(links).as("no link of the collector is left").doesNotContain("enter_read", "exit_write");
         }
     }
 

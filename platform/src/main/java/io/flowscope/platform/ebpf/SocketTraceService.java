@@ -1,0 +1,66 @@
+package io.flowscope.platform.ebpf;
+
+import io.flowscope.api.SocketTrace;
+import io.flowscope.api.SocketTraceRequest;
+import io.flowscope.platform.pipeline.Pipelines;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The host's socket tracing as probes ask for it ({@code ProbeContext.traceSockets}): privileges checked
+ * first, so an unprivileged server says why in words, then a {@link SocketTraceCollector} on the host's
+ * pipelines.
+ */
+public final class SocketTraceService {
+
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_PERFMON = 38;
+    private static final int CAP_BPF = 39;
+
+    private final Pipelines pipelines;
+
+    public SocketTraceService(Pipelines pipelines) {
+        this.pipelines = pipelines;
+    }
+
+    /**
+     * @throws IllegalStateException when this process may not load BPF programs, tracefs is missing, or the
+     *                               kernel refuses the object
+     */
+    public SocketTrace open(SocketTraceRequest r) {
+        String missing = missingPrivilege();
+        if (missing != null) {
+            throw new IllegalStateException(missing);
+        }
+        try {
+            return SocketTraceCollector.start(pipelines, r.object(), new SocketTraceCollector.Settings(r.payloadBytes(),
+                    r.pids(), r.processNames(), r.ports(), r.transport() == SocketTraceRequest.Transport.PERF_BUFFER));
+        } catch (BpfException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("the store cannot take socket data: " + e.getMessage(), e);
+        }
+    }
+
+    /** Why this process cannot load tracing programs, or null when it can (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN). */
+    static String missingPrivilege() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    boolean admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
+                    boolean bpf = (caps & (1L << CAP_BPF)) != 0 && (caps & (1L << CAP_PERFMON)) != 0;
+                    return admin || bpf ? null
+                            : "no privilege: loading eBPF programs needs root, or CAP_BPF and CAP_PERFMON, which this process does not have";
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
