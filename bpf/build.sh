@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Compiles every bpf/*.bpf.c into bpf/build/*.bpf.o (CO-RE, vmlinux.h from the running kernel's BTF).
-# Needs clang, llvm, bpftool (Debian: clang llvm bpftool libbpf-dev). No sources yet: nothing to do.
+# Needs clang, llvm, bpftool (Debian: clang llvm bpftool libbpf-dev).
+#   build.sh             build, or fail when the tools are missing
+#   build.sh --if-clang  build when the tools are there, else say that bpf/prebuilt is used (the Maven build)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-shopt -s nullglob
-sources=("$here"/*.bpf.c)
-if [[ ${#sources[@]} -eq 0 ]]; then
-  echo "bpf: no programs yet"
+if [[ "${1:-}" == "--if-clang" ]] && ! { command -v clang && command -v bpftool && command -v llvm-strip; } >/dev/null; then
+  echo "bpf: clang, llvm or bpftool missing: the committed objects in bpf/prebuilt are used"
   exit 0
 fi
+shopt -s nullglob
+sources=("$here"/*.bpf.c)
 mkdir -p "$here/build"
-[[ -f "$here/build/vmlinux.h" ]] || bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$here/build/vmlinux.h"
+[[ -s "$here/build/vmlinux.h" ]] || bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$here/build/vmlinux.h"
 arch="$(uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')"
 for src in "${sources[@]}"; do
   out="$here/build/$(basename "${src%.c}").o"
+  if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$here/socket_trace.h" ]]; then
+    continue
+  fi
   clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_"$arch" -I"$here/build" -I"$here" -c "$src" -o "$out"
   llvm-strip -g "$out" # DWARF goes; the BTF CO-RE needs stays
   echo "bpf: built $out"

@@ -2,7 +2,10 @@ package io.flowscope.platform.probes;
 
 import io.flowscope.api.PacketCapture;
 import io.flowscope.api.PacketCaptureRequest;
+import io.flowscope.api.SocketTrace;
+import io.flowscope.api.SocketTraceRequest;
 import io.flowscope.platform.capture.afpacket.PacketCaptureService;
+import io.flowscope.platform.ebpf.SocketTraceService;
 import io.flowscope.platform.pipeline.Pipelines;
 import io.flowscope.platform.plugins.PluginHost;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,13 +37,23 @@ class ProbeConfiguration {
         return new PacketCaptureService(pipelines, registry);
     }
 
+    @Bean
+    SocketTraceService socketTraceService(Pipelines pipelines) {
+        return new SocketTraceService(pipelines);
+    }
+
     @Bean(destroyMethod = "close")
-    ProbeHost probeHost(PluginHost plugins, Environment environment, PacketCaptureService capture) {
+    ProbeHost probeHost(PluginHost plugins, Environment environment, PacketCaptureService capture, SocketTraceService sockets) {
         Binder binder = Binder.get(environment);
         ProbeServices services = new ProbeServices() {
             @Override
             public PacketCapture capturePackets(String probeId, PacketCaptureRequest request) {
                 return capture.open(probeId, request);
+            }
+
+            @Override
+            public SocketTrace traceSockets(String probeId, SocketTraceRequest request) {
+                return sockets.open(request);
             }
         };
         return new ProbeHost(plugins.probes(), KernelFeatures.detect(), id -> binder

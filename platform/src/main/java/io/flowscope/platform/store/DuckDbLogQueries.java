@@ -27,7 +27,8 @@ final class DuckDbLogQueries {
             "_id, flow_id, start_time, end_time, is_ipv4, ip4_0, ip4_1, ip6_0, ip6_1, "
                     + "client_port, server_port, l7_protocol, l7_protocol_str, version, type, request_type, request_domain, "
                     + "request_resource, endpoint, request_id, response_status, response_code, response_exception, "
-                    + "response_duration, request_length, response_length, trace_id, span_id, attributes",
+                    + "response_duration, request_length, response_length, trace_id, span_id, attributes, "
+                    + "signal_source, process_id_0, process_id_1, process_kname_0, process_kname_1",
             "start_time, _id", Map.of(Field.PROTOCOL, "protocol", Field.L7_PROTOCOL_NAME, "l7_protocol_str",
                     Field.RESPONSE_STATUS, "response_status", Field.RESPONSE_CODE, "response_code"));
 

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code flowscope run} without the privilege to capture (root with CAP_NET_RAW taken away by setpriv, which
- * is what an unprivileged user lacks): the server starts and serves the API, and {@code /api/v1/probes} says
- * why the AF_PACKET probe is not capturing.
+ * {@code flowscope run} without the privileges to capture or trace (root with CAP_NET_RAW, CAP_BPF, CAP_PERFMON
+ * and CAP_SYS_ADMIN taken away by setpriv, which is what an unprivileged user lacks): the server starts and
+ * serves the API, and {@code /api/v1/probes} says why the AF_PACKET probe is not capturing and why the
+ * socket-trace probe is not tracing.
  */
 class RunWithoutPrivilegeTest {
 
@@ -33,19 +34,23 @@ class RunWithoutPrivilegeTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--inh-caps=-net_raw", "--bounding-set=-net_raw"));
+        String dropped = "-net_raw,-bpf,-perfmon,-sys_admin";
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--inh-caps=" + dropped, "--bounding-set=" + dropped));
         cmd.addAll(Cli.command("run", "--port", String.valueOf(port), "--data-dir", dir.resolve("data").toString()));
         Path log = dir.resolve("run.log");
         Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Http http = new Http(port);
             JsonNode probe = null;
+            JsonNode trace = null;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (probe == null && System.nanoTime() < end && run.isAlive()) {
                 try {
                     for (JsonNode p : http.get("/api/v1/probes").json()) {
                         if (p.get("id").asText().equals("afpacket")) {
                             probe = p;
+                        } else if (p.get("id").asText().equals("socket-trace")) {
+                            trace = p;
                         }
                     }
                 } catch (IOException notYet) {
@@ -56,6 +61,9 @@ class RunWithoutPrivilegeTest {
             assertThat(probe.get("state").asText()).isEqualTo("FAILED");
             assertThat(probe.get("detail").asText()).startsWith("could not start: no privilege")
                     .contains("CAP_NET_RAW");
+            assertThat(trace).isNotNull();
+            assertThat(trace.get("state").asText()).isEqualTo("FAILED");
+            assertThat(trace.get("detail").asText()).startsWith("could not start: no privilege").contains("CAP_BPF");
             assertThat(http.get("/actuator/health").status()).isEqualTo(200);
             assertThat(http.get("/api/v1/flows?limit=1").status()).isEqualTo(200);
             assertThat(Files.readString(log)).as("said once, in words, without a stack trace")

@@ -82,13 +82,15 @@ class LogEndpointsTest {
                 "l7_protocol_str":"http1","version":"1.1","type":2,"request_type":"GET","request_domain":"example.com",\
                 "request_resource":"/missing","endpoint":"/missing","request_id":null,"response_status":4,\
                 "response_code":404,"response_exception":"Not Found","response_duration":300000,"request_length":95,\
-                "response_length":0,"trace_id":null,"span_id":null,"attributes":null},\
+                "response_length":0,"trace_id":null,"span_id":null,"attributes":null,"signal_source":null,\
+                "process_id_0":null,"process_id_1":null,"process_kname_0":null,"process_kname_1":null},\
                 {"_id":13,"flow_id":3,"start_time":"2024-05-01T10:00:04.500000Z","end_time":"2024-05-01T10:00:04.900000Z",\
                 "ip_0":"2001:db8::1","ip_1":"2001:db8::2","client_port":41000,"server_port":443,"l7_protocol":21,\
                 "l7_protocol_str":"kvline","version":null,"type":2,"request_type":"PUT","request_domain":null,\
                 "request_resource":"k","endpoint":null,"request_id":null,"response_status":3,"response_code":503,\
                 "response_exception":"boom","response_duration":400000,"request_length":7,"response_length":4,\
-                "trace_id":null,"span_id":null,"attributes":null}]}""");
+                "trace_id":null,"span_id":null,"attributes":null,"signal_source":null,"process_id_0":null,"process_id_1":null,\
+                "process_kname_0":null,"process_kname_1":null}]}""");
     }
 
     /** Flows whose [start, end] overlaps [from, to], on either side's address or port. */

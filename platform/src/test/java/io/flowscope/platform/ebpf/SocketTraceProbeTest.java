@@ -1,0 +1,84 @@
+package io.flowscope.platform.ebpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowscope.platform.FlowscopeApplication;
+import io.flowscope.platform.testing.Http;
+import io.flowscope.platform.testing.Nginx;
+import io.flowscope.platform.testing.Privileged;
+import io.flowscope.platform.testing.PrivilegedCondition;
+import io.flowscope.platform.testing.TestServer;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The socket-trace probe plugin in the server, as {@code flowscope run} starts it: the plugin's BPF object
+ * loaded and every hook attached (shown in {@code /api/v1/probes}), and requests of curl to nginx queryable
+ * through {@code /api/v1/requests} with signal_source 3 and both processes.
+ */
+@Privileged(programs = {"nginx", "curl"})
+@SpringBootTest(classes = FlowscopeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class SocketTraceProbeTest {
+
+    static final Path data = TestServer.dataDir("flowscope-socket-trace-probe-test");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry r) {
+        TestServer.properties(r, data);
+        r.add("flowscope.probes.socket-trace.enabled", () -> "true"); // the build turns it off for other server tests
+    }
+
+    @LocalServerPort
+    int port;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePluginsObjectRunsAndCurlsRequestsToNginxAreRows() throws Exception {
+        Http http = new Http(port);
+        JsonNode probe = null;
+        for (JsonNode p : http.get("/api/v1/probes").json()) {
+            if (p.get("id").asText().equals("socket-trace")) {
+                probe = p;
+            }
+        }
+        assertThat(probe).isNotNull();
+        assertThat(probe.get("state").asText()).as(probe.toString()).isEqualTo("RUNNING");
+        assertThat(probe.get("detail").asText()).startsWith("32 of 32 hooks attached");
+        assertThat(probe.get("hooks")).hasSize(32).allMatch(h -> h.get("attached").asBoolean());
+        assertThat(probe.get("hooks").get(0).get("attachPoint").asText()).startsWith("tracepoint/");
+
+        try (Nginx nginx = Nginx.start(dir.resolve("nginx"))) {
+            String base = "http://127.0.0.1:" + nginx.port();
+            Process curl = new ProcessBuilder(PrivilegedCondition.which("curl"), "-s", "-o", "/dev/null", "-o", "/dev/null",
+                    "-o", "/dev/null", base + "/echo", base + "/nope", base + "/boom").start();
+            assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            JsonNode rows = null;
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < end) {
+                rows = http.get("/api/v1/requests?port=" + nginx.port() + "&limit=100").json();
+                if (rows.get("count").asInt() >= 3) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(rows.get("count").asInt()).as(rows.toString()).isEqualTo(3);
+            for (JsonNode r : rows.get("rows")) {
+                assertThat(r.get("signal_source").asInt()).isEqualTo(3);
+                assertThat(r.get("process_kname_0").asText()).isEqualTo("curl");
+                assertThat(r.get("process_kname_1").asText()).isEqualTo("nginx");
+                assertThat(r.get("process_id_0").asLong()).isEqualTo(curl.pid());
+            }
+        }
+    }
+}
