@@ -67,7 +67,7 @@ final class SocketEvents {
         ByteBuffer b = raw.order() == ByteOrder.nativeOrder() ? raw : raw.duplicate().order(ByteOrder.nativeOrder());
         int type = b.getInt(off + Header.TYPE);
         long socket = b.getLong(off + Socket.SOCKET_ID);
-        long ts = b.getLong(off + Header.TS_NS) / 1000 + epochOffsetMicros;
+        long ts = epochMicros(b.getLong(off + Header.TS_NS));
         boolean stream = (b.getShort(off + Socket.SOCK_TYPE) & 0xffff) == SOCK_STREAM;
         // a datagram socket talks to many peers: each peer is a connection of its own
         Conn c = stream ? bySocket.get(socket) : null;
@@ -202,6 +202,11 @@ final class SocketEvents {
             c = Long.compareUnsigned(a[1], b[1]);
         }
         return c != 0 ? c : Integer.compare(aPort, bPort);
+    }
+
+    /** A BPF timestamp (CLOCK_MONOTONIC ns) as µs since the epoch. */
+    long epochMicros(long monotonicNanos) {
+        return monotonicNanos / 1000 + epochOffsetMicros;
     }
 
     /** Jumps in a direction's sequence: bytes the ring could not take. */

@@ -22,6 +22,8 @@ public final class SocketTraceCollector implements SocketTrace {
     private static final Logger log = LoggerFactory.getLogger(SocketTraceCollector.class);
     private static final int POLL_MILLIS = 100;
     private static final long RING_BYTES = 8 << 20;
+    /** Processes remembered: the running ones of a busy host and the recently exited. */
+    private static final int PROCESS_CAPACITY = 65_536;
     /** 1 MiB per CPU: the perf transport's rings together hold about what the shared ring does on a few CPUs. */
     private static final int PERF_PAGES_PER_CPU = 256;
 
@@ -47,6 +49,7 @@ public final class SocketTraceCollector implements SocketTrace {
     private volatile boolean running = true;
     private volatile long events;
     private volatile Throwable failure;
+    private final ProcessTable processes = new ProcessTable(PROCESS_CAPACITY);
     private boolean closed;
     private long lostAtClose;
 
@@ -92,6 +95,7 @@ public final class SocketTraceCollector implements SocketTrace {
                     : new RingBufferReader(o.mapFd("events"), RING_BYTES);
             pipeline = pipelines.open("socket trace", PipelineSettings.forLive());
             SocketTraceCollector c = new SocketTraceCollector(o, attached, ring, pipeline);
+            c.processes.loadFromProc();
             c.thread.start();
             log.info("socket trace: {} of {} hooks attached", attached.stream().filter(BpfObject.Attachment::attached).count(),
                     attached.size());
@@ -144,6 +148,8 @@ public final class SocketTraceCollector implements SocketTrace {
             int type = b.getInt(off + SocketTraceLayout.Header.TYPE);
             if (type <= SocketTraceLayout.EVENT_CLOSE) {
                 socketEvents.event(b, off);
+            } else {
+                processes.event(b, off, socketEvents.epochMicros(b.getLong(off + SocketTraceLayout.Header.TS_NS)));
             }
         };
         try (pipeline) {
@@ -198,6 +204,11 @@ public final class SocketTraceCollector implements SocketTrace {
             }
             return sum;
         }
+    }
+
+    /** The host's processes, kept current from the program's events. */
+    public ProcessTable processes() {
+        return processes;
     }
 
     public Throwable failure() {

@@ -1,0 +1,193 @@
+package io.flowscope.platform.ebpf;
+
+import io.flowscope.platform.ebpf.SocketTraceLayout.Header;
+import io.flowscope.platform.ebpf.SocketTraceLayout.Process;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The processes of this host: pid → name, executable, command line, start time, cgroup and container id.
+ * Filled from /proc when the probe starts and kept current from the program's exec, fork and exit events
+ * (what /proc no longer shows for a process that is gone is kept until the table needs the room). Bounded:
+ * over its capacity the processes that exited longest ago go first, then the oldest; evictions are counted.
+ * Written by the reader thread, read by any.
+ */
+public final class ProcessTable {
+
+    /** One process as known now; {@code exitMicros} 0 while it runs. */
+    public record Info(int pid, int ppid, String name, String executable, List<String> commandLine, long startMicros,
+                       String cgroup, String containerId, long exitMicros, int exitCode) {
+
+        Info exited(long at, int code) {
+            return new Info(pid, ppid, name, executable, commandLine, startMicros, cgroup, containerId, at, code);
+        }
+    }
+
+    private static final Path PROC = Path.of("/proc");
+    /** A container runtime's id in a cgroup path: 64 hex digits (docker-…scope, cri-containerd-…, /docker/…). */
+    private static final Pattern CONTAINER = Pattern.compile("([0-9a-f]{64})");
+
+    private final int capacity;
+    private final Map<Integer, Info> processes = new ConcurrentHashMap<>();
+    private final AtomicLong evictions = new AtomicLong();
+    private final long bootMicros = bootMicros();
+    private final long ticksPerSecond = 100; // USER_HZ: 100 on every Linux ABI Flowscope runs on
+
+    public ProcessTable(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Reads every process /proc shows now. */
+    public void loadFromProc() {
+        try (Stream<Path> s = Files.list(PROC)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .forEach(n -> read(Integer.parseInt(n), 0, null).ifPresent(this::put));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** An exec, fork or exit event of the socket-trace program at {@code off}. */
+    void event(ByteBuffer raw, int off, long tsMicros) {
+        ByteBuffer b = raw.order() == ByteOrder.nativeOrder() ? raw : raw.duplicate().order(ByteOrder.nativeOrder());
+        int type = b.getInt(off + Header.TYPE);
+        int pid = b.getInt(off + Header.PID);
+        switch (type) {
+            case SocketTraceLayout.EVENT_EXEC -> {
+                int n = Math.min(b.getInt(off + Process.FILENAME_LEN), Process.FILENAME_CAPACITY);
+                byte[] f = new byte[n];
+                b.get(off + Process.FILENAME, f);
+                String executable = new String(f, StandardCharsets.UTF_8);
+                Info before = processes.get(pid);
+                // gone already (a short-lived process): what the event says is kept
+                put(read(pid, tsMicros, executable).orElseGet(() -> new Info(pid, before != null ? before.ppid()
+                        : b.getInt(off + Process.PPID), SocketTraceLayout.string(b, off + Header.COMM, SocketTraceLayout.COMM_LEN),
+                        executable, List.of(), tsMicros, before != null ? before.cgroup() : "",
+                        before != null ? before.containerId() : null, 0, 0)));
+            }
+            case SocketTraceLayout.EVENT_FORK -> {
+                int child = b.getInt(off + Process.CHILD_PID);
+                // a new thread is a fork too: only a new thread group is a process
+                if (!processes.containsKey(child)) {
+                    read(child, tsMicros, null).filter(i -> i.pid() == child).ifPresent(this::put);
+                }
+            }
+            case SocketTraceLayout.EVENT_EXIT -> processes.computeIfPresent(pid,
+                    (k, i) -> i.exited(tsMicros, b.getInt(off + Process.EXIT_CODE)));
+            default -> { }
+        }
+    }
+
+    private void put(Info i) {
+        processes.put(i.pid(), i);
+        if (processes.size() > capacity) {
+            evictOne();
+        }
+    }
+
+    private void evictOne() {
+        Info victim = processes.values().stream()
+                .min((a, b) -> a.exitMicros() != 0 && b.exitMicros() != 0 ? Long.compare(a.exitMicros(), b.exitMicros())
+                        : a.exitMicros() != 0 ? -1 : b.exitMicros() != 0 ? 1 : Long.compare(a.startMicros(), b.startMicros()))
+                .orElse(null);
+        if (victim != null && processes.remove(victim.pid()) != null) {
+            evictions.incrementAndGet();
+        }
+    }
+
+    /** What /proc says of a process (empty when it is gone, or is a thread of another process). */
+    private java.util.Optional<Info> read(int pid, long seenMicros, String executed) {
+        Path dir = PROC.resolve(Integer.toString(pid));
+        try {
+            String status = Files.readString(dir.resolve("status"));
+            int tgid = field(status, "Tgid:");
+            if (tgid != pid) {
+                return java.util.Optional.empty();
+            }
+            int ppid = field(status, "PPid:");
+            String name = Files.readString(dir.resolve("comm")).strip();
+            String exe = executed;
+            try {
+                exe = Files.readSymbolicLink(dir.resolve("exe")).toString();
+            } catch (IOException | UnsupportedOperationException kernelThread) {
+                // kernel threads have no executable; a short-lived process may be gone: the event's filename stays
+            }
+            byte[] cmd = Files.readAllBytes(dir.resolve("cmdline"));
+            List<String> args = cmd.length == 0 ? List.of()
+                    : Arrays.asList(new String(cmd, 0, cmd[cmd.length - 1] == 0 ? cmd.length - 1 : cmd.length,
+                            StandardCharsets.UTF_8).split("\0", -1));
+            String cgroup = cgroup(dir);
+            Matcher m = CONTAINER.matcher(cgroup);
+            String container = m.find() ? m.group(1) : null;
+            return java.util.Optional.of(new Info(pid, ppid, name, exe, List.copyOf(args), start(dir, seenMicros), cgroup,
+                    container, 0, 0));
+        } catch (IOException | RuntimeException gone) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String cgroup(Path dir) throws IOException {
+        for (String line : Files.readAllLines(dir.resolve("cgroup"))) {
+            if (line.startsWith("0::")) {
+                return line.substring(3);
+            }
+        }
+        return "";
+    }
+
+    /** Start time from /proc/PID/stat (clock ticks since boot), as µs since the epoch. */
+    private long start(Path dir, long otherwise) throws IOException {
+        String stat = Files.readString(dir.resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[19]); // field 22 of stat; f[0] is field 3
+        return bootMicros > 0 ? bootMicros + ticks * 1_000_000 / ticksPerSecond : otherwise;
+    }
+
+    private static int field(String status, String name) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith(name)) {
+                return Integer.parseInt(line.substring(name.length()).trim());
+            }
+        }
+        throw new IllegalStateException("no " + name);
+    }
+
+    private static long bootMicros() {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("stat"))) {
+                if (line.startsWith("btime ")) {
+                    return Long.parseLong(line.substring(6).trim()) * 1_000_000;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // start times are then the time Flowscope saw them
+        }
+        return 0;
+    }
+
+    /** A process by pid, or null. */
+    public Info get(int pid) {
+        return processes.get(pid);
+    }
+
+    public int size() {
+        return processes.size();
+    }
+
+    /** Processes dropped to stay within the capacity. */
+    public long evictions() {
+        return evictions.get();
+    }
+}
