@@ -35,6 +35,7 @@ final class SocketEvents {
         final int observerSide;
         final long[] nextSeq = {-1, -1};
         long peer;
+        long lastSeen;
 
         Conn(long inputId, Key key, long observer, int observerSide) {
             this.inputId = inputId;
@@ -48,7 +49,13 @@ final class SocketEvents {
     private record Key(long netns, int protocol, long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
     }
 
+    /** As long as the pipeline keeps a quiet connection (its socket idle timeout). */
+    static final long IDLE_MICROS = 300_000_000L;
+
     private final SocketInput input;
+    private final int capacity;
+    private long lastSweep;
+    private long evictions;
     private final Map<Long, Conn> bySocket = new HashMap<>();
     private final Map<Key, Conn> byEnds = new HashMap<>();
     private final long epochOffsetMicros;
@@ -56,8 +63,10 @@ final class SocketEvents {
     private long gaps;
     private long overlaps;
 
-    SocketEvents(SocketInput input) {
+    /** @param capacity connections held at most; over it the longest quiet one ends (counted) */
+    SocketEvents(SocketInput input, int capacity) {
         this.input = input;
+        this.capacity = capacity;
         // bpf_ktime_get_ns is CLOCK_MONOTONIC, as System.nanoTime is on Linux
         this.epochOffsetMicros = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
     }
@@ -80,6 +89,8 @@ final class SocketEvents {
                 return;
             }
         }
+        c.lastSeen = ts;
+        sweep(ts);
         if (c.observer != socket) {
             if (type == SocketTraceLayout.EVENT_CLOSE) {
                 bySocket.remove(socket);
@@ -113,8 +124,47 @@ final class SocketEvents {
 
     private void close(Conn c, long ts) {
         input.close(c.inputId, ts);
+        forget(c);
+    }
+
+    private void forget(Conn c) {
         bySocket.remove(c.observer);
+        if (c.peer != 0) {
+            bySocket.remove(c.peer);
+        }
         byEnds.remove(c.key);
+    }
+
+    /**
+     * About once a second of event time: connections quiet for {@link #IDLE_MICROS} are forgotten (a datagram
+     * socket's peers, sockets whose close was missed), and over the capacity the quietest go, counted.
+     */
+    private void sweep(long now) {
+        if (now - lastSweep < 1_000_000L && byEnds.size() <= capacity) {
+            return;
+        }
+        lastSweep = now;
+        java.util.List<Conn> quiet = new java.util.ArrayList<>();
+        for (Conn c : byEnds.values()) {
+            if (now - c.lastSeen >= IDLE_MICROS) {
+                quiet.add(c);
+            }
+        }
+        quiet.forEach(this::forget); // the pipeline ends them as idle on its own clock
+        if (byEnds.size() > capacity) {
+            java.util.List<Conn> all = new java.util.ArrayList<>(byEnds.values());
+            all.sort(java.util.Comparator.comparingLong(c -> c.lastSeen));
+            for (int i = 0; i < all.size() - capacity * 9 / 10; i++) {
+                input.close(all.get(i).inputId, now);
+                forget(all.get(i));
+                evictions++;
+            }
+        }
+    }
+
+    /** Connections ended early to stay within the capacity. */
+    long evictions() {
+        return evictions;
     }
 
     /** The connection a socket's event belongs to: a new one, or one whose other end was seen first. */

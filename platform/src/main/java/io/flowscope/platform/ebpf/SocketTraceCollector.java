@@ -24,6 +24,8 @@ public final class SocketTraceCollector implements SocketTrace {
     private static final long RING_BYTES = 8 << 20;
     /** Processes remembered: the running ones of a busy host and the recently exited. */
     private static final int PROCESS_CAPACITY = 65_536;
+    /** Traced connections held at once (the program's own socket table holds 65,536). */
+    private static final int CONNECTION_CAPACITY = 262_144;
     /** 1 MiB per CPU: the perf transport's rings together hold about what the shared ring does on a few CPUs. */
     private static final int PERF_PAGES_PER_CPU = 256;
 
@@ -143,7 +145,7 @@ public final class SocketTraceCollector implements SocketTrace {
     }
 
     private void run(Pipeline pipeline) {
-        SocketEvents socketEvents = new SocketEvents(pipeline.sockets());
+        SocketEvents socketEvents = new SocketEvents(pipeline.sockets(), CONNECTION_CAPACITY);
         EventSink sink = (b, off, len) -> {
             int type = b.getInt(off + SocketTraceLayout.Header.TYPE);
             if (type <= SocketTraceLayout.EVENT_CLOSE) {
