@@ -67,11 +67,22 @@ class SocketTraceNginxTest {
                             "3|GET|/teapot|418|curl|nginx|true|" + nginx.port());
             assertThat(StoreState.rows(store, "SELECT count(*) FROM flow_log.l7_flow_log WHERE response_duration BETWEEN 0 AND "
                     + wallMicros + " AND process_id_1 <> process_id_0 AND process_id_1 > 0")).containsExactly("5");
-            String programs = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "prog", "show"));
+            // the kernel frees a map once its last reference is gone, a moment after (deferred work): waited for
+            String programs = "";
+            String maps = "";
+            String links = "";
+            long gone = System.nanoTime() + 10_000_000_000L;
+            do {
+                programs = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "prog", "show"));
+                maps = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "map", "show"));
+                links = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "link", "show"));
+                if (!(programs + maps + links).matches("(?s).*(enter_read|exit_read|process_exec|inflight|pid_filter|next_socket_id).*")) {
+                    break;
+                }
+                Thread.sleep(100);
+            } while (System.nanoTime() < gone);
             assertThat(programs).as("no program of the collector is left").doesNotContain("enter_read", "exit_read", "process_exec");
-            String maps = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "map", "show"));
             assertThat(maps).as("no map of the collector is left").doesNotContain("inflight", "pid_filter", "next_socket_id");
-            String links = io.flowscope.platform.testing.Processes.run(dir, List.of("bpftool", "link", "show"));
             assertThat(links).as("no link of the collector is left").doesNotContain("enter_read", "exit_write");
         }
     }
