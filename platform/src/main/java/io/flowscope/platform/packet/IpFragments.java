@@ -47,9 +47,9 @@ public final class IpFragments {
     static final int FAILED = -2;
 
     /** What a held datagram costs beyond its data (key, map entry, piece list), estimated. */
-    static final int DATAGRAM_OVERHEAD = 192;
+    public static final int DATAGRAM_OVERHEAD = 192;
     /** What a held piece costs beyond its data (object, array header, list slot), estimated. */
-    static final int PIECE_OVERHEAD = 40;
+    public static final int PIECE_OVERHEAD = 40;
 
     private final ByteBudget budget;
     private final long timeoutMicros;

@@ -157,6 +157,7 @@ public final class Pipeline implements AutoCloseable {
         long fo = fragments.overlaps();
         counters.error("fragment_overlaps", fo - foldedFragmentOverlaps);
         foldedFragmentOverlaps = fo;
+        counters.fragmentPeakBytes = fragments.budget().peak();
     }
 
     /** End of input: every flow and connection still open is reported as such. */
