@@ -14,11 +14,11 @@ import java.util.LinkedHashMap;
  * <ul>
  * <li>A datagram is keyed by source, destination, identification, protocol, capture interface and VLAN.</li>
  * <li>Overlaps: the bytes that arrived first win; a later fragment adds only what nobody covered yet, so a
- *     duplicate changes nothing (counted as {@code fragment_overlaps}). Linux drops exact duplicates the same
- *     way but, since 4.19 (RFC 5722), discards a datagram whose fragments partly overlap: a host may
- *     therefore have dropped a datagram that Flowscope reassembles.</li>
- * <li>Timeout: a datagram not whole {@code timeoutMicros} (30 s, Linux's ipfrag_time) of packet time after
- *     its first fragment is given up ({@code fragment_timeouts}), when the next fragment arrives.</li>
+ *     duplicate changes nothing (counted as {@code fragment_overlaps}). Linux drops duplicates the same way
+ *     but, since 4.19 (and for IPv6 as RFC 5722 asks), discards a datagram whose fragments partly overlap:
+ *     a host may therefore have dropped a datagram that Flowscope reassembles.</li>
+ * <li>Timeout: a datagram not whole {@code timeoutMicros} (30 s by default, Linux's ipfrag_time) of packet
+ *     time after its first fragment is given up ({@code fragment_timeouts}), when the next fragment arrives.</li>
  * <li>Memory: the data held and an estimated overhead per datagram and per piece come out of a budget; to
  *     hold a new piece over it, the oldest incomplete datagram is given up ({@code fragment_budget_evictions}),
  *     and the newcomer itself only when nothing else is held.</li>
