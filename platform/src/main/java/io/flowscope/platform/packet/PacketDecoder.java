@@ -254,7 +254,7 @@ public final class PacketDecoder {
         return ipv6Headers(b, p, b.get(p + 6) & 0xff, p + 40, end, p + 40 + payloadLen, m);
     }
 
-    /** The extension headers from {@code q} ({@code next} names the first) to the transport header; {@code p}: the IPv6 header. */
+    /** The extension headers from {@code q} ({@code next} names the first) to the transport header; {@code p}: the IPv6 header, or -1. */
     private int ipv6Headers(ByteBuffer b, int p, int next, int q, int end, int ipEnd, MetaPacket m) {
         while (true) {
             switch (next) {
@@ -296,10 +296,13 @@ public final class PacketDecoder {
         }
     }
 
-    /** One fragment (header at {@code q}); once its datagram is whole, its headers after the fragment header are read. */
+    /**
+     * One fragment (header at {@code q}); once its datagram is whole, its headers after the fragment header are
+     * read. {@code p}: the IPv6 header, -1 in a reassembled datagram (which cannot hold a second fragment header).
+     */
     private int ipv6Fragment(ByteBuffer b, int p, int next, int q, int end, int ipEnd, int offFlags, MetaPacket m) {
-        if (b == fragments.buffer()) {
-            return fail(DecodeError.BAD_FRAGMENT); // a fragment header inside a reassembled datagram
+        if (p < 0) {
+            return fail(DecodeError.BAD_FRAGMENT);
         }
         if (ipEnd > end) {
             return fail(DecodeError.FRAGMENT_CUT);
@@ -317,7 +320,7 @@ public final class PacketDecoder {
         m.buffer = fragments.buffer();
         m.wireLen = fragments.wireBytes();
         m.l3Len = fragments.headerBytes() + n;
-        return ipv6Headers(m.buffer, 0, next, 0, n, n, m);
+        return ipv6Headers(m.buffer, -1, next, 0, n, n, m);
     }
 
     /** {@code p}: transport header; {@code end}: end of captured bytes; {@code ipEnd}: end of the IP packet on the wire. */

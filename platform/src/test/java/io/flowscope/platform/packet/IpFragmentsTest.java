@@ -184,6 +184,17 @@ class IpFragmentsTest {
     }
 
     @Test
+    void aSecondFragmentHeaderInsideAReassembledDatagramIsRefused() {
+        // the fragmentable part starts with another fragment header: RFC 8200 allows one per packet
+        byte[] part = ByteBuffer.allocate(24).put((byte) 17).put((byte) 0).putShort((short) 1).putInt(99)
+                .put(udpHeader(1, 2, new byte[8])).array();
+        assertThat(decode(FragmentFrames.ipv6(v6(1), v6(2), 44, 5, 16, false, slice(part, 16, 8)))).isEqualTo(PacketDecoder.FRAGMENT_HELD);
+        assertThat(decode(FragmentFrames.ipv6(v6(1), v6(2), 44, 5, 0, true, slice(part, 0, 16)))).isEqualTo(PacketDecoder.FAILED);
+        assertThat(decoder.error()).isEqualTo(DecodeError.BAD_FRAGMENT);
+        assertThat(fragments.incomplete()).isZero();
+    }
+
+    @Test
     void anAtomicFragmentIsDecodedAtOnce() {
         byte[] udp = udpHeader(1, 2, new byte[4]);
         // IPv6 fragment header with offset 0 and no more fragments (RFC 6946): nothing to wait for
