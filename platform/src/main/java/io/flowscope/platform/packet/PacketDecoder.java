@@ -182,13 +182,6 @@ public final class PacketDecoder {
                 return fail(DecodeError.UNSUPPORTED_LINK_TYPE);
             }
         }
-        if (ethType == LinkLayers.ETH_PPPOE_SESSION) { // PPP inside Ethernet, behind any VLAN tags (discovery is not IP)
-            ethType = links.pppoe(b, p, end);
-            p = links.next();
-        }
-        if (ethType == LinkLayers.FAILED) {
-            return fail(links.error());
-        }
         m.ethType = ethType;
         if (ethType == ETH_IPV4) {
             return ipv4(b, p, end, m);
@@ -196,7 +189,23 @@ public final class PacketDecoder {
         if (ethType == ETH_IPV6) {
             return ipv6(b, p, end, m);
         }
-        return NOT_IP;
+        return notPlainIp(b, p, end, ethType, m);
+    }
+
+    /** A PPPoE session (in Ethernet, behind any VLAN tags; discovery is not IP), a link header that failed, or no IP. */
+    private int notPlainIp(ByteBuffer b, int p, int end, int ethType, MetaPacket m) {
+        if (ethType == LinkLayers.ETH_PPPOE_SESSION) {
+            ethType = links.pppoe(b, p, end);
+            p = links.next();
+            m.ethType = ethType;
+            if (ethType == ETH_IPV4) {
+                return ipv4(b, p, end, m);
+            }
+            if (ethType == ETH_IPV6) {
+                return ipv6(b, p, end, m);
+            }
+        }
+        return ethType == LinkLayers.FAILED ? fail(links.error()) : NOT_IP;
     }
 
     private int ipv4(ByteBuffer b, int p, int end, MetaPacket m) {
