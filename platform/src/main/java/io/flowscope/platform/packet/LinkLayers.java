@@ -41,6 +41,19 @@ final class LinkLayers {
         return error;
     }
 
+    /** The link types the decoder's own switch does not know: {@link DecodeError#UNSUPPORTED_LINK_TYPE} for the rest. */
+    int decode(int linkType, ByteBuffer b, int off, int end, MetaPacket m) {
+        return switch (linkType) {
+            case PacketDecoder.LINKTYPE_IEEE802_11 -> wlan(b, off, end, m);
+            case PacketDecoder.LINKTYPE_IEEE802_11_RADIOTAP -> radiotap(b, off, end, m);
+            case PacketDecoder.LINKTYPE_NFLOG -> nflog(b, off, end);
+            case PacketDecoder.LINKTYPE_PPP, PacketDecoder.LINKTYPE_PPP_HDLC -> ppp(b, off, end, false);
+            case PacketDecoder.LINKTYPE_PPP_WITH_DIR -> ppp(b, off, end, true);
+            case PacketDecoder.LINKTYPE_PPP_ETHER -> pppoe(b, off, end);
+            default -> fail(DecodeError.UNSUPPORTED_LINK_TYPE);
+        };
+    }
+
     private int fail(DecodeError e) {
         error = e;
         return FAILED;

@@ -158,28 +158,9 @@ public final class PacketDecoder {
                 ethType = family == 2 ? ETH_IPV4 : (family == 10 || family == 24 || family == 28 || family == 30) ? ETH_IPV6 : -1;
                 p = off + 4;
             }
-            case LINKTYPE_IEEE802_11 -> {
-                ethType = links.wlan(b, off, end, m);
+            default -> { // 802.11, NFLOG, PPP …: in a class of their own, so that this method stays small
+                ethType = links.decode(linkType, b, off, end, m);
                 p = links.next();
-            }
-            case LINKTYPE_IEEE802_11_RADIOTAP -> {
-                ethType = links.radiotap(b, off, end, m);
-                p = links.next();
-            }
-            case LINKTYPE_NFLOG -> {
-                ethType = links.nflog(b, off, end);
-                p = links.next();
-            }
-            case LINKTYPE_PPP, LINKTYPE_PPP_HDLC, LINKTYPE_PPP_WITH_DIR -> {
-                ethType = links.ppp(b, off, end, linkType == LINKTYPE_PPP_WITH_DIR);
-                p = links.next();
-            }
-            case LINKTYPE_PPP_ETHER -> {
-                ethType = links.pppoe(b, off, end);
-                p = links.next();
-            }
-            default -> {
-                return fail(DecodeError.UNSUPPORTED_LINK_TYPE);
             }
         }
         m.ethType = ethType;
@@ -230,20 +211,25 @@ public final class PacketDecoder {
         m.l3Len = total;
         int frag = u16(b, p + 6);
         if ((frag & 0x3fff) != 0) { // more fragments, or an offset
-            if (p + total > end) {
-                return fail(DecodeError.FRAGMENT_CUT);
-            }
-            int n = fragments.add(m, u16(b, p + 4), b, p + ihl, total - ihl, (frag & 0x1fff) * 8, (frag & 0x2000) != 0,
-                    IpFragments.MAX_DATAGRAM - ihl, ihl);
-            if (n < 0) {
-                return n == IpFragments.FAILED ? fail(fragments.error()) : FRAGMENT_HELD;
-            }
-            m.buffer = fragments.buffer();
-            m.wireLen = fragments.wireBytes();
-            m.l3Len = fragments.headerBytes() + n;
-            return transport(m.buffer, 0, n, n, m);
+            return ipv4Fragment(b, p, ihl, total, end, frag, m);
         }
         return transport(b, p + ihl, end, p + total, m);
+    }
+
+    /** One IPv4 fragment (header at {@code p}); once its datagram is whole, its transport header is read. */
+    private int ipv4Fragment(ByteBuffer b, int p, int ihl, int total, int end, int frag, MetaPacket m) {
+        if (p + total > end) {
+            return fail(DecodeError.FRAGMENT_CUT);
+        }
+        int n = fragments.add(m, u16(b, p + 4), b, p + ihl, total - ihl, (frag & 0x1fff) * 8, (frag & 0x2000) != 0,
+                IpFragments.MAX_DATAGRAM - ihl, ihl);
+        if (n < 0) {
+            return n == IpFragments.FAILED ? fail(fragments.error()) : FRAGMENT_HELD;
+        }
+        m.buffer = fragments.buffer();
+        m.wireLen = fragments.wireBytes();
+        m.l3Len = fragments.headerBytes() + n;
+        return transport(m.buffer, 0, n, n, m);
     }
 
     private int ipv6(ByteBuffer b, int p, int end, MetaPacket m) {
