@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
  * Decodes link, network and transport headers of one frame into a reused {@link MetaPacket}.
  * Link types: Ethernet (with 802.1Q / 802.1ad / QinQ tags), Linux cooked v1 and v2, raw IP,
  * BSD loopback (NULL and LOOP). Network: IPv4 (options, fragments counted), IPv6 (extension headers).
- * Transport: TCP (options skipped), UDP, ICMP and ICMPv6.
+ * Transport: TCP (options skipped), UDP, ICMP and ICMPv6. Tunnels (VXLAN, Geneve, GRE, ERSPAN, IP in IP) are
+ * taken off by {@link Tunnels}, and the packet they carry is decoded in their place.
  *
  * <p>Reads use absolute big-endian gets on the frame's buffer; nothing is allocated per frame.
  */
@@ -31,6 +32,7 @@ public final class PacketDecoder {
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86dd;
 
+    private final Tunnels tunnels = new Tunnels();
     private DecodeError error;
     private boolean cut;
 
@@ -60,6 +62,7 @@ public final class PacketDecoder {
         m.srcMac = 0;
         m.dstMac = 0;
         m.vlan = 0;
+        m.clearTunnel();
         int end = off + capLen;
         int p;
         int ethType;
@@ -224,6 +227,10 @@ public final class PacketDecoder {
     /** {@code p}: transport header; {@code end}: end of captured bytes; {@code ipEnd}: end of the IP packet on the wire. */
     private int transport(ByteBuffer b, int p, int end, int ipEnd, MetaPacket m) {
         int capEnd = Math.min(end, ipEnd);
+        int inner = tunnels.decapsulate(b, p, capEnd, m);
+        if (inner != Tunnels.NONE) {
+            return tunnelled(inner, b, capEnd, m);
+        }
         m.srcPort = 0;
         m.dstPort = 0;
         m.tcpFlags = 0;
@@ -273,6 +280,17 @@ public final class PacketDecoder {
         cut = m.payloadLen < m.payloadWireLen;
         error = null;
         return OK;
+    }
+
+    /** The packet a tunnel carried, decoded in place of the outer one: its headers are what the flow sees. */
+    private int tunnelled(int inner, ByteBuffer b, int end, MetaPacket m) {
+        int p = tunnels.innerOffset();
+        return switch (inner) {
+            case Tunnels.INNER_IPV4 -> ipv4(b, p, end, m);
+            case Tunnels.INNER_IPV6 -> ipv6(b, p, end, m);
+            case Tunnels.INNER_NOT_IP -> NOT_IP;
+            default -> fail(tunnels.error());
+        };
     }
 
     private int fail(DecodeError e) {
