@@ -14,6 +14,7 @@ import static io.flowscope.platform.store.Column.time;
 import io.flowscope.api.L7Message;
 import io.flowscope.platform.connection.Connection;
 import io.flowscope.platform.flow.FlowReport;
+import io.flowscope.platform.flow.TunnelInfo;
 import io.flowscope.platform.l7.L7Record;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,62 @@ final class Tables {
         count(c, "l7_server_timeout", UINTEGER, FlowReport.L7_TIMEOUT);
         c.add(integer("l7_error", UINTEGER,
                 r -> r.count(FlowReport.L7_CLIENT_ERROR) + r.count(FlowReport.L7_SERVER_ERROR)));
+        tunnel(c);
         return List.copyOf(c);
+    }
+
+    /**
+     * DeepFlow's tunnel columns: the levels taken off and the outermost tunnel's type (0 without a tunnel), and
+     * per direction (tx: the client's packets, rx: the server's) its id and outer addresses and MACs, NULL
+     * without a tunnel or before a packet went that way. MACs are their low 32 bits, as DeepFlow keeps them.
+     */
+    private static void tunnel(List<Column<FlowReport>> c) {
+        c.add(integer("tunnel_tier", UTINYINT, (FlowReport r) -> r.tunnel == null ? 0 : r.tunnel.tier()).addedLater());
+        c.add(integer("tunnel_type", USMALLINT, (FlowReport r) -> r.tunnel == null ? 0 : r.tunnel.type()).addedLater());
+        for (int side = 0; side < 2; side++) {
+            int s = side;
+            c.add(integer("tunnel_" + way(s) + "_id", UINTEGER, (FlowReport r) -> tunnelSide(r, s) == null ? Column.NULL
+                    : tunnelSide(r, s).id()).addedLater());
+        }
+        for (int side = 0; side < 2; side++) {
+            int s = side;
+            c.add(integer("tunnel_" + way(s) + "_ip4_0", UINTEGER, (FlowReport r) -> tunnelV4(r, s) ? tunnelSide(r, s).ip0Lo()
+                    : Column.NULL).addedLater());
+            c.add(integer("tunnel_" + way(s) + "_ip4_1", UINTEGER, (FlowReport r) -> tunnelV4(r, s) ? tunnelSide(r, s).ip1Lo()
+                    : Column.NULL).addedLater());
+        }
+        for (int side = 0; side < 2; side++) {
+            int s = side;
+            c.add(text("tunnel_" + way(s) + "_ip6_0", (FlowReport r) -> tunnelV6(r, s)
+                    ? Addresses.ipv6(tunnelSide(r, s).ip0Hi(), tunnelSide(r, s).ip0Lo()) : null).addedLater());
+            c.add(text("tunnel_" + way(s) + "_ip6_1", (FlowReport r) -> tunnelV6(r, s)
+                    ? Addresses.ipv6(tunnelSide(r, s).ip1Hi(), tunnelSide(r, s).ip1Lo()) : null).addedLater());
+        }
+        c.add(integer("tunnel_is_ipv4", UTINYINT, (FlowReport r) -> r.tunnel == null ? Column.NULL
+                : r.tunnel.ipv4() ? 1 : 0).addedLater());
+        for (int side = 0; side < 2; side++) {
+            int s = side;
+            c.add(integer("tunnel_" + way(s) + "_mac_0", UINTEGER, (FlowReport r) -> tunnelSide(r, s) == null ? Column.NULL
+                    : tunnelSide(r, s).mac0() & 0xffffffffL).addedLater());
+            c.add(integer("tunnel_" + way(s) + "_mac_1", UINTEGER, (FlowReport r) -> tunnelSide(r, s) == null ? Column.NULL
+                    : tunnelSide(r, s).mac1() & 0xffffffffL).addedLater());
+        }
+    }
+
+    private static String way(int side) {
+        return side == 0 ? "tx" : "rx";
+    }
+
+    private static TunnelInfo.Side tunnelSide(FlowReport r, int side) {
+        return r.tunnel == null ? null : r.tunnel.side(side);
+    }
+
+    private static boolean tunnelV4(FlowReport r, int side) {
+        return tunnelSide(r, side) != null && r.tunnel.ipv4();
+    }
+
+    private static boolean tunnelV6(FlowReport r, int side) {
+        return tunnelSide(r, side) != null && !r.tunnel.ipv4();
     }
 
     /** l7_flow_log: one row per request/response pair or lone message; {@code ids} gives each its {@code _id}. */
@@ -132,6 +188,7 @@ final class Tables {
         c.add(text("process_kname_1", (L7Record r) -> process(r.connection, 1) ? r.connection.processName() : null).addedLater());
         c.add(integer("syscall_thread_0", UINTEGER, (L7Record r) -> process(r.connection, 0) ? r.connection.threadId() : Column.NULL).addedLater());
         c.add(integer("syscall_thread_1", UINTEGER, (L7Record r) -> process(r.connection, 1) ? r.connection.threadId() : Column.NULL).addedLater());
+        c.add(integer("tunnel_type", UTINYINT, (L7Record r) -> r.connection.tunnelType()).addedLater());
         return List.copyOf(c);
     }
 
