@@ -185,7 +185,8 @@ final class Tunnels {
 
     /**
      * ERSPAN type III: 12 bytes (version 2, VLAN, COS, BSO, T, session id; timestamp; SGT, P, FT, hardware id,
-     * D, granularity, O), then an 8-byte platform-specific subheader when O is set.
+     * D, granularity, O), then an 8-byte platform-specific subheader when O is set. The frame type FT says what
+     * was mirrored: 0 an Ethernet frame, 2 an IP packet (anything else is not IP to us).
      */
     private int erspan3(ByteBuffer b, int q, int end, MetaPacket m) {
         if (q + 12 > end) {
@@ -199,7 +200,16 @@ final class Tunnels {
             return fail(DecodeError.TRUNCATED_TUNNEL_HEADER);
         }
         enter(TunnelType.ERSPAN, u16(b, q + 2) & 0x3ff, m);
-        return ethernet(b, q + headerLen, end, m);
+        int frameType = (b.get(q + 10) >> 2) & 0x1f;
+        if (frameType == 2) { // an IP packet without its Ethernet header
+            int inner = q + headerLen;
+            if (inner >= end) {
+                return fail(DecodeError.TRUNCATED_TUNNEL_HEADER);
+            }
+            int version = (b.get(inner) & 0xf0) >> 4;
+            return carried(version == 4 ? ETH_IPV4 : version == 6 ? ETH_IPV6 : -1, inner, m);
+        }
+        return frameType == 0 ? ethernet(b, q + headerLen, end, m) : carried(-1, q + headerLen, m);
     }
 
     /** The inner IP header starts where the outer one's payload does. */

@@ -182,6 +182,13 @@ class TunnelDecapsulationTest {
             assertInnerMacs();
             assertOuter(TunnelType.ERSPAN, 513);
         }
+
+        // frame type 2: an IP packet mirrored without its Ethernet header
+        byte[] ipOnly = erspan3(9, false, INNER_IP);
+        ipOnly[10] = 2 << 2;
+        assertThat(decode(greOuter(gre(false, null, 1, 0x22eb, ipOnly)))).isEqualTo(PacketDecoder.OK);
+        assertInnerTcp();
+        assertOuter(TunnelType.ERSPAN, 9);
     }
 
     @Test
