@@ -82,6 +82,10 @@ def vxlan(vni):
     return lambda f, c, i: outer4(c) / UDP(sport=entropy_port(f), dport=4789) / VXLAN(flags=0x08, vni=vni) / f
 
 
+def vxlan6(f, c, i):
+    return outer6(c) / UDP(sport=entropy_port(f), dport=4789) / VXLAN(flags=0x08, vni=4242) / f
+
+
 def geneve(f, c, i):
     # one 8-byte option (class 0x0102, type 0x80, 4 bytes of data): skipped by its length
     option = bytes([0x01, 0x02, 0x80, 0x01, 0xde, 0xad, 0xbe, 0xef])
@@ -135,6 +139,7 @@ def vxlan_in_gre(f, c, i):
 
 CAPTURES = {
     "vxlan": [vxlan(42)],
+    "vxlan6": [vxlan6],
     "geneve": [geneve],
     "gre": [gre_ip],
     "gre-teb": [gre_teb],

@@ -79,6 +79,7 @@ class TunnelCaptureTest {
     static Stream<Case> captures() {
         return Stream.of(
                 single("vxlan", overIpv4(1, TunnelType.VXLAN, 42), TunnelType.VXLAN),
+                single("vxlan6", overIpv6(TunnelType.VXLAN, 4242), TunnelType.VXLAN),
                 single("geneve", overIpv4(1, TunnelType.GENEVE, 77), TunnelType.GENEVE),
                 single("gre", overIpv4(1, TunnelType.GRE, 1000), TunnelType.GRE),
                 single("gre-teb", overIpv4(1, TunnelType.TEB, 7777), TunnelType.TEB),
