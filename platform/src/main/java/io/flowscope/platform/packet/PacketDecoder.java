@@ -227,9 +227,11 @@ public final class PacketDecoder {
     /** {@code p}: transport header; {@code end}: end of captured bytes; {@code ipEnd}: end of the IP packet on the wire. */
     private int transport(ByteBuffer b, int p, int end, int ipEnd, MetaPacket m) {
         int capEnd = Math.min(end, ipEnd);
-        int inner = tunnels.decapsulate(b, p, capEnd, m);
-        if (inner != Tunnels.NONE) {
-            return tunnelled(inner, b, capEnd, m);
+        if (Tunnels.mayCarry(m.protocol)) {
+            int inner = tunnels.decapsulate(b, p, capEnd, m);
+            if (inner != Tunnels.NONE) {
+                return tunnelled(inner, b, capEnd, m);
+            }
         }
         m.srcPort = 0;
         m.dstPort = 0;

@@ -60,6 +60,11 @@ final class Tunnels {
         return error;
     }
 
+    /** Whether an IP packet of this protocol can be a tunnel's (UDP, GRE, IP in IP): a cheap test for every packet. */
+    static boolean mayCarry(int protocol) {
+        return protocol == 17 || protocol == 47 || protocol == 4 || protocol == 41;
+    }
+
     /**
      * Looks at the transport header of an IP packet that {@code m} holds the headers of.
      *
