@@ -103,50 +103,48 @@ final class Tables {
     private static void tunnel(List<Column<FlowReport>> c) {
         c.add(integer("tunnel_tier", UTINYINT, (FlowReport r) -> r.tunnel == null ? 0 : r.tunnel.tier()).addedLater());
         c.add(integer("tunnel_type", USMALLINT, (FlowReport r) -> r.tunnel == null ? 0 : r.tunnel.type()).addedLater());
-        for (int side = 0; side < 2; side++) {
-            int s = side;
-            c.add(integer("tunnel_" + way(s) + "_id", UINTEGER, (FlowReport r) -> tunnelSide(r, s) == null ? Column.NULL
-                    : tunnelSide(r, s).id()).addedLater());
-        }
-        for (int side = 0; side < 2; side++) {
-            int s = side;
-            c.add(integer("tunnel_" + way(s) + "_ip4_0", UINTEGER, (FlowReport r) -> tunnelV4(r, s) ? tunnelSide(r, s).ip0Lo()
-                    : Column.NULL).addedLater());
-            c.add(integer("tunnel_" + way(s) + "_ip4_1", UINTEGER, (FlowReport r) -> tunnelV4(r, s) ? tunnelSide(r, s).ip1Lo()
-                    : Column.NULL).addedLater());
-        }
-        for (int side = 0; side < 2; side++) {
-            int s = side;
-            c.add(text("tunnel_" + way(s) + "_ip6_0", (FlowReport r) -> tunnelV6(r, s)
-                    ? Addresses.ipv6(tunnelSide(r, s).ip0Hi(), tunnelSide(r, s).ip0Lo()) : null).addedLater());
-            c.add(text("tunnel_" + way(s) + "_ip6_1", (FlowReport r) -> tunnelV6(r, s)
-                    ? Addresses.ipv6(tunnelSide(r, s).ip1Hi(), tunnelSide(r, s).ip1Lo()) : null).addedLater());
-        }
+        c.add(integer("tunnel_tx_id", UINTEGER, (FlowReport r) -> tunnelId(r, 0)).addedLater());
+        c.add(integer("tunnel_rx_id", UINTEGER, (FlowReport r) -> tunnelId(r, 1)).addedLater());
+        c.add(integer("tunnel_tx_ip4_0", UINTEGER, (FlowReport r) -> tunnelIp4(r, 0, 0)).addedLater());
+        c.add(integer("tunnel_tx_ip4_1", UINTEGER, (FlowReport r) -> tunnelIp4(r, 0, 1)).addedLater());
+        c.add(integer("tunnel_rx_ip4_0", UINTEGER, (FlowReport r) -> tunnelIp4(r, 1, 0)).addedLater());
+        c.add(integer("tunnel_rx_ip4_1", UINTEGER, (FlowReport r) -> tunnelIp4(r, 1, 1)).addedLater());
+        c.add(text("tunnel_tx_ip6_0", (FlowReport r) -> tunnelIp6(r, 0, 0)).addedLater());
+        c.add(text("tunnel_tx_ip6_1", (FlowReport r) -> tunnelIp6(r, 0, 1)).addedLater());
+        c.add(text("tunnel_rx_ip6_0", (FlowReport r) -> tunnelIp6(r, 1, 0)).addedLater());
+        c.add(text("tunnel_rx_ip6_1", (FlowReport r) -> tunnelIp6(r, 1, 1)).addedLater());
         c.add(integer("tunnel_is_ipv4", UTINYINT, (FlowReport r) -> r.tunnel == null ? Column.NULL
                 : r.tunnel.ipv4() ? 1 : 0).addedLater());
-        for (int side = 0; side < 2; side++) {
-            int s = side;
-            c.add(integer("tunnel_" + way(s) + "_mac_0", UINTEGER, (FlowReport r) -> tunnelSide(r, s) == null ? Column.NULL
-                    : tunnelSide(r, s).mac0() & 0xffffffffL).addedLater());
-            c.add(integer("tunnel_" + way(s) + "_mac_1", UINTEGER, (FlowReport r) -> tunnelSide(r, s) == null ? Column.NULL
-                    : tunnelSide(r, s).mac1() & 0xffffffffL).addedLater());
-        }
+        c.add(integer("tunnel_tx_mac_0", UINTEGER, (FlowReport r) -> tunnelMac(r, 0, 0)).addedLater());
+        c.add(integer("tunnel_tx_mac_1", UINTEGER, (FlowReport r) -> tunnelMac(r, 0, 1)).addedLater());
+        c.add(integer("tunnel_rx_mac_0", UINTEGER, (FlowReport r) -> tunnelMac(r, 1, 0)).addedLater());
+        c.add(integer("tunnel_rx_mac_1", UINTEGER, (FlowReport r) -> tunnelMac(r, 1, 1)).addedLater());
     }
 
-    private static String way(int side) {
-        return side == 0 ? "tx" : "rx";
-    }
-
+    /** One way of the report's tunnel (0 tx: the client's packets, 1 rx: the server's), or null. */
     private static TunnelInfo.Side tunnelSide(FlowReport r, int side) {
         return r.tunnel == null ? null : r.tunnel.side(side);
     }
 
-    private static boolean tunnelV4(FlowReport r, int side) {
-        return tunnelSide(r, side) != null && r.tunnel.ipv4();
+    private static long tunnelId(FlowReport r, int side) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null ? Column.NULL : t.id();
     }
 
-    private static boolean tunnelV6(FlowReport r, int side) {
-        return tunnelSide(r, side) != null && !r.tunnel.ipv4();
+    /** The outer source ({@code end} 0) or destination (1) IPv4 address of one way, NULL for an IPv6 tunnel. */
+    private static long tunnelIp4(FlowReport r, int side, int end) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null || !r.tunnel.ipv4() ? Column.NULL : end == 0 ? t.ip0Lo() : t.ip1Lo();
+    }
+
+    private static String tunnelIp6(FlowReport r, int side, int end) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null || r.tunnel.ipv4() ? null : end == 0 ? Addresses.ipv6(t.ip0Hi(), t.ip0Lo()) : Addresses.ipv6(t.ip1Hi(), t.ip1Lo());
+    }
+
+    private static long tunnelMac(FlowReport r, int side, int end) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null ? Column.NULL : (end == 0 ? t.mac0() : t.mac1()) & 0xffffffffL;
     }
 
     /** l7_flow_log: one row per request/response pair or lone message; {@code ids} gives each its {@code _id}. */
