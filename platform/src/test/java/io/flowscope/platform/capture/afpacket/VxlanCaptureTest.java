@@ -15,6 +15,7 @@ import io.flowscope.platform.testing.Privileged;
 import io.flowscope.platform.testing.Processes;
 import io.flowscope.platform.testing.StoreState;
 import io.flowscope.platform.testing.Tcpdump;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -54,12 +55,12 @@ class VxlanCaptureTest {
     @Test
     void liveAndRecordedVxlanGiveTsharksInnerConversationsWithTheirTunnel() throws Exception {
         removeNamespaces();
+        Path home = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"));
         Netns.add(dir, CLIENT_NS);
         Netns.add(dir, SERVER_NS);
-        ip("link", "add", "fsvxa0", "address", "02:00:00:00:0a:01", "type", "veth", "peer", "name", "fsvxb0",
-                "address", "02:00:00:00:0b:02");
-        ip("link", "set", "fsvxa0", "netns", CLIENT_NS);
-        ip("link", "set", "fsvxb0", "netns", SERVER_NS);
+        // made inside the namespaces at once: the host's own interfaces (and captures of them all) never see them
+        ip("link", "add", "fsvxa0", "address", "02:00:00:00:0a:01", "netns", CLIENT_NS, "type", "veth",
+                "peer", "name", "fsvxb0", "address", "02:00:00:00:0b:02", "netns", SERVER_NS);
         tunnelEnd(CLIENT_NS, "fsvxa0", "10.201.0.1", "10.201.0.2", "10.202.0.1");
         tunnelEnd(SERVER_NS, "fsvxb0", "10.201.0.2", "10.201.0.1", "10.202.0.2");
 
@@ -90,6 +91,7 @@ class VxlanCaptureTest {
             }
             liveTunnels = tunnelColumns(store, port);
         }
+        assertThat(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"))).as("back in the test's namespace").isEqualTo(home);
 
         HttpCaptureSummary tshark = HttpCaptureSummary.tshark(pcap, port, dir);
         assertThat(tshark.tcpConversations()).isEqualTo(12);
