@@ -35,6 +35,7 @@ public final class Connection {
     private final int interfaceId;
     private final long networkNamespace;
     private final int signalSource;
+    private final int tunnelType;
     private final int processSide;
     private final int processId;
     private final int threadId;
@@ -54,6 +55,7 @@ public final class Connection {
         interfaceId = b.interfaceId;
         networkNamespace = b.networkNamespace;
         signalSource = b.signalSource;
+        tunnelType = b.tunnelType;
         processSide = b.processSide;
         processId = b.processId;
         threadId = b.threadId;
@@ -97,6 +99,9 @@ public final class Connection {
 
     /** {@link #SIGNAL_PACKET} or {@link #SIGNAL_EBPF}. */
     public int signalSource() { return signalSource; }
+
+    /** DeepFlow's tunnel_type of the (outermost) tunnel its packets came through; 0 for none. */
+    public int tunnelType() { return tunnelType; }
 
     /** The end the process fields describe: 0 client, 1 server; -1 when no process is known. */
     public int processSide() { return processId == 0 ? -1 : processSide; }
@@ -161,6 +166,7 @@ public final class Connection {
         private int interfaceId;
         private long networkNamespace;
         private int signalSource = SIGNAL_PACKET;
+        private int tunnelType;
         private int processSide;
         private int processId;
         private int threadId;
@@ -194,6 +200,8 @@ public final class Connection {
         public Builder networkNamespace(long v) { networkNamespace = v; return this; }
 
         public Builder signalSource(int v) { signalSource = v; return this; }
+
+        public Builder tunnelType(int v) { tunnelType = v; return this; }
 
         /** The process owning the traced socket, and which end it is (0 client, 1 server). */
         public Builder process(int side, int pid, int tid, String name) {

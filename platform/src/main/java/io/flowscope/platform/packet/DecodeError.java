@@ -26,6 +26,10 @@ public enum DecodeError {
     TRUNCATED_TRANSPORT_HEADER,
     /** The TCP header length is impossible. */
     BAD_TCP_HEADER,
+    /** The packet ends inside a tunnel header (VXLAN, Geneve, GRE, ERSPAN) or the Ethernet header it carries. */
+    TRUNCATED_TUNNEL_HEADER,
+    /** A tunnel header breaks its protocol's rules (VXLAN without a VNI, Geneve or ERSPAN version, GRE reserved bits). */
+    BAD_TUNNEL_HEADER,
     /** The payload was cut by the snap length: headers are used, the missing payload is a gap. */
     SNAPLEN_CUT,
     /** The capture's timestamp is before 1970 or after 2262 (or its offset overflows): the frame is not used. */

@@ -316,6 +316,9 @@ public final class IpFragments {
         int protocol;
         int interfaceId;
         int vlan;
+        /** The tunnels a fragment came through (an inner packet's fragments are another tunnel's datagram). */
+        long tunnel0;
+        long tunnel1;
 
         void set(MetaPacket m, long id) {
             ipv4 = m.ipv4;
@@ -327,6 +330,8 @@ public final class IpFragments {
             protocol = m.protocol;
             interfaceId = m.interfaceId;
             vlan = m.vlan;
+            tunnel0 = m.tunnelKey0;
+            tunnel1 = m.tunnelKey1;
         }
 
         Key copy() {
@@ -340,13 +345,16 @@ public final class IpFragments {
             k.protocol = protocol;
             k.interfaceId = interfaceId;
             k.vlan = vlan;
+            k.tunnel0 = tunnel0;
+            k.tunnel1 = tunnel1;
             return k;
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && ipv4 == k.ipv4 && srcHi == k.srcHi && srcLo == k.srcLo && dstHi == k.dstHi
-                    && dstLo == k.dstLo && id == k.id && protocol == k.protocol && interfaceId == k.interfaceId && vlan == k.vlan;
+                    && dstLo == k.dstLo && id == k.id && protocol == k.protocol && interfaceId == k.interfaceId && vlan == k.vlan
+                    && tunnel0 == k.tunnel0 && tunnel1 == k.tunnel1;
         }
 
         @Override
@@ -358,6 +366,7 @@ public final class IpFragments {
             h = h * 31 + protocol;
             h = h * 31 + interfaceId;
             h = h * 31 + vlan;
+            h = h * 31 + tunnel0 + tunnel1 * 17;
             return Long.hashCode(h * 0x9e3779b97f4a7c15L);
         }
     }

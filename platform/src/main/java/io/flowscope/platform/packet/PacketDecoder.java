@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
  * Link types: Ethernet (with 802.1Q / 802.1ad / QinQ tags, PPPoE sessions), Linux cooked v1 and v2, raw IP,
  * BSD loopback (NULL and LOOP), and those of {@link LinkLayers}: 802.11 (plain, radiotap, PPI), NFLOG, PPP.
  * Network: IPv4 (options), IPv6 (extension headers), fragments of either reassembled by {@link IpFragments}.
- * Transport: TCP (options skipped), UDP, ICMP and ICMPv6.
+ * Transport: TCP (options skipped), UDP, ICMP and ICMPv6. Tunnels (VXLAN, Geneve, GRE, ERSPAN, IP in IP) are
+ * taken off by {@link Tunnels}, and the packet they carry is decoded in their place.
  *
  * <p>Reads use absolute big-endian gets on the frame's buffer; nothing is allocated per frame.
  */
@@ -44,6 +45,7 @@ public final class PacketDecoder {
 
     private final LinkLayers links = new LinkLayers();
     private final IpFragments fragments;
+    private final Tunnels tunnels = new Tunnels();
     private DecodeError error;
     private boolean cut;
 
@@ -88,6 +90,7 @@ public final class PacketDecoder {
         m.srcMac = 0;
         m.dstMac = 0;
         m.vlan = 0;
+        m.clearTunnel();
         int end = off + capLen;
         int p;
         int ethType;
@@ -321,6 +324,12 @@ public final class PacketDecoder {
     /** {@code p}: transport header; {@code end}: end of captured bytes; {@code ipEnd}: end of the IP packet on the wire. */
     private int transport(ByteBuffer b, int p, int end, int ipEnd, MetaPacket m) {
         int capEnd = Math.min(end, ipEnd);
+        if (Tunnels.mayCarry(m.protocol)) {
+            int inner = tunnels.decapsulate(b, p, capEnd, m);
+            if (inner != Tunnels.NONE) {
+                return tunnelled(inner, b, capEnd, m);
+            }
+        }
         m.srcPort = 0;
         m.dstPort = 0;
         m.tcpFlags = 0;
@@ -370,6 +379,17 @@ public final class PacketDecoder {
         cut = m.payloadLen < m.payloadWireLen;
         error = null;
         return OK;
+    }
+
+    /** The packet a tunnel carried, decoded in place of the outer one: its headers are what the flow sees. */
+    private int tunnelled(int inner, ByteBuffer b, int end, MetaPacket m) {
+        int p = tunnels.innerOffset();
+        return switch (inner) {
+            case Tunnels.INNER_IPV4 -> ipv4(b, p, end, m);
+            case Tunnels.INNER_IPV6 -> ipv6(b, p, end, m);
+            case Tunnels.INNER_NOT_IP -> NOT_IP;
+            default -> fail(tunnels.error());
+        };
     }
 
     private int fail(DecodeError e) {

@@ -23,6 +23,14 @@ public final class Nginx implements AutoCloseable {
     }
 
     public static Nginx start(Path dir) throws IOException, InterruptedException {
+        return start(dir, "127.0.0.1");
+    }
+
+    /**
+     * nginx listening on {@code listenAddress} (it is started in the calling thread's network namespace, and
+     * checked through loopback, so an address of all interfaces suits a namespace the test entered).
+     */
+    public static Nginx start(Path dir, String listenAddress) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -55,14 +63,14 @@ public final class Nginx implements AutoCloseable {
                   gzip_http_version 1.0;
                   if_modified_since before;
                   server {
-                    listen 127.0.0.1:%2$d;
+                    listen %3$s:%2$d;
                     root %1$s/html;
                     location /boom { return 500; }
                     location /echo { return 200 "ok\\n"; }
                     location /teapot { return 418; }
                   }
                 }
-                """.formatted(dir.toAbsolutePath(), port);
+                """.formatted(dir.toAbsolutePath(), port, listenAddress);
         Path confFile = dir.resolve("nginx.conf");
         Files.writeString(confFile, conf);
         Process p = new ProcessBuilder(PrivilegedCondition.which("nginx"), "-c", confFile.toString(), "-p", dir.toString())
