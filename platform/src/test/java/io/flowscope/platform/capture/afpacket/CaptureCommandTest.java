@@ -8,6 +8,7 @@ import io.flowscope.platform.pipeline.Pipelines;
 import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.DuckDbStore;
 import io.flowscope.platform.testing.BridgedNamespaces;
+import io.flowscope.platform.testing.Cli;
 import io.flowscope.platform.testing.Importing;
 import io.flowscope.platform.testing.Nginx;
 import io.flowscope.platform.testing.PrivilegedCondition;
@@ -133,6 +134,34 @@ class CaptureCommandTest {
                             .isLessThan(1000);
                 }
             }
+        }
+    }
+
+    /**
+     * Stopped by SIGTERM (as by Ctrl-C) right after the traffic, before the kernel has retired the block it was
+     * filling: the file still gets every packet tcpdump saw, and the summary is printed.
+     */
+    @Test
+    void aCaptureStoppedBySigtermWritesEveryPacketAndItsSummary() throws Exception {
+        Path file = dir.resolve("flowscope.pcapng");
+        Path pcap = dir.resolve("tcpdump.pcap");
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            LoopbackCaptureTest.serveInBackground(server);
+            Cli.Started capture = Cli.start(dir, "capture", "-i", "lo", "-f", "tcp port " + port, "-w", file.toString());
+            try (Tcpdump tcpdump = Tcpdump.start(pcap, "tcp port " + port)) {
+                long end = System.nanoTime() + 30_000_000_000L;
+                while (!capture.errText().contains("listening") && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                for (int i = 0; i < 5; i++) {
+                    LoopbackCaptureTest.exchange(port, i);
+                }
+                capture.process().destroy(); // SIGTERM
+                assertThat(capture.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(capture.errText()).contains("written to", "0 dropped by the kernel");
+            assertThat(count(file)).as("packets in the file, against tcpdump's").isEqualTo(count(pcap)).isGreaterThan(25);
         }
     }
 
