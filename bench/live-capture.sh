@@ -6,9 +6,9 @@
 # (in the root namespace) receives every frame, and is captured:
 #   1. by `tcpdump -w /dev/null` (32 MiB ring, Flowscope's default: -B 32768; snap length 65535, as Flowscope);
 #   2. by `flowscope run --interfaces <veth>`: the AF_PACKET probe building flows and L7 rows into DuckDB.
-# Flowscope first sees a warm-up replay (the first 200,000 packets with their addresses moved to 10.202/16,
-# so they make flows of their own), so the JIT has compiled its packet path, as in a running server
-# (tcpdump has nothing to compile).
+# Flowscope first sees a warm-up replay (twice the first 300,000 packets, which hold a whole recording round,
+# with their addresses moved to 10.202/16 and 10.203/16 so that they make flows of their own), so the JIT has
+# compiled its paths, as in a running server (tcpdump has nothing to compile).
 # CPU seconds are utime+stime of the tool's process (all its threads) from /proc/PID/stat, from just before
 # the measured replay until the tool has gone quiet after it (its CPU stops rising): JVM start-up and the
 # warm-up are outside the window. Packets seen and kernel drops: tcpdump's exit summary; Flowscope's
@@ -25,7 +25,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/bench/work"
 pcap="$work/live-mixed.pcap"
-warm="$work/live-warmup.pcap"
+warm="$work/live-warmup-2x300k.pcap"
 target_packets=1500000
 ring_only=0
 profile=0
@@ -193,9 +193,13 @@ if [[ $record -eq 1 || ! -f "$pcap" ]]; then
   cleanup; cleanup_cmds=()
 fi
 if [[ ! -f "$warm" ]]; then
-  editcap -r "$pcap" "$work/warm-head.pcap" 1-200000
-  tcprewrite --pnat=10.201.0.0/16:10.202.0.0/16 --infile="$work/warm-head.pcap" --outfile="$warm"
-  rm -f "$work/warm-head.pcap"
+  # the first 300,000 packets hold a whole recording round (every kind of traffic), twice, at other addresses
+  rm -f "$work"/live-warmup*.pcap
+  editcap -r "$pcap" "$work/warm-head.pcap" 1-300000
+  tcprewrite --pnat=10.201.0.0/16:10.202.0.0/16 --infile="$work/warm-head.pcap" --outfile="$work/warm-1.pcap"
+  tcprewrite --pnat=10.201.0.0/16:10.203.0.0/16 --infile="$work/warm-head.pcap" --outfile="$work/warm-2.pcap"
+  mergecap -a -F pcap -w "$warm" "$work/warm-1.pcap" "$work/warm-2.pcap"
+  rm -f "$work/warm-head.pcap" "$work/warm-1.pcap" "$work/warm-2.pcap"
 fi
 n=$(packets "$pcap")
 [[ "$n" -ge 1000000 ]] || { echo "bench: the capture has $n packets; run with --record" >&2; exit 1; }
