@@ -229,9 +229,10 @@ for p in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
 }
 stat_of() { cat "/sys/class/net/$tap/statistics/$1"; }
 
-# Replays a file; prints the packets tcpreplay sent.
+# Replays a file; prints the packets tcpreplay sent and the seconds it took.
 replay() {
-  ip netns exec "$ns" tcpreplay --topspeed -i eth0 "$1" 2>&1 | awk '/Successful packets:/ {print $3}'
+  ip netns exec "$ns" tcpreplay --topspeed -i eth0 "$1" 2>&1 \
+    | awk '/Actual:/ {for (i = 1; i < NF; i++) if ($(i + 1) ~ /^seconds/) t = $i} /Successful packets:/ {n = $3} END {print n, t}'
 }
 
 # Waits until a process's CPU time stops rising (what it had queued is processed), at most 20 s.
@@ -250,7 +251,7 @@ measure() {
   rx0=$(stat_of rx_packets)
   [[ $profile -eq 1 ]] && thread_ticks "$pid" > "$work/threads-before.txt"
   t0=$(cpu_ticks "$pid")
-  replayed=$(replay "$pcap")
+  read -r replayed replay_seconds < <(replay "$pcap")
   sleep 1.2 # the last block reaches the reader when its timeout retires it: tcpdump's is 1 s (libpcap's default)
   settle "$pid"
   t1=$(cpu_ticks "$pid")
@@ -261,8 +262,8 @@ measure() {
 
 report() { # name seen drops; sets pps
   pps=$(echo "$2 / $cpu_seconds" | bc -l)
-  printf 'run=%s replayed=%d reached_interface=%d seen=%d kernel_drops=%d cpu_seconds=%.2f packets_per_cpu_second=%.0f\n' \
-    "$1" "$replayed" "$received" "$2" "$3" "$cpu_seconds" "$pps"
+  printf 'run=%s replayed=%d replay_seconds=%s reached_interface=%d seen=%d kernel_drops=%d cpu_seconds=%.2f packets_per_cpu_second=%.0f\n' \
+    "$1" "$replayed" "$replay_seconds" "$received" "$2" "$3" "$cpu_seconds" "$pps"
 }
 
 # --- tcpdump (no warm-up: nothing to compile; its totals at exit are the measured replay's) ---
