@@ -8,7 +8,7 @@
 #   2. by `flowscope run --interfaces <veth>`: the AF_PACKET probe building flows and L7 rows into DuckDB.
 # Flowscope first sees a warm-up replay (twice the first 300,000 packets, which hold a whole recording round,
 # with their addresses moved to 10.202/16 and 10.203/16 so that they make flows of their own), replayed again
-# until the JIT compilers stay nearly idle through it (at most 4 times), so its paths are compiled, as in a
+# until the JIT compilers stay nearly idle through it (at most 6 times), so its paths are compiled, as in a
 # running server (tcpdump has nothing to compile). The JIT's share of the measured window is printed.
 # CPU seconds are utime+stime of the tool's process (all its threads) from /proc/PID/stat, from just before
 # the measured replay until the tool has gone quiet after it (its CPU stops rising): JVM start-up and the
@@ -346,10 +346,13 @@ sql_count() {
   curl -s -H 'Content-Type: text/plain' "127.0.0.1:$port/api/v1/sql" --data "SELECT count(*) FROM $1" \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["rows"][0][0])'
 }
-# Warm-up, again until a replay of it leaves the JIT compilers idle for most of it (at most 4 times); --ring-only
+# With --profile, JFR runs from before the warm-up (starting it recompiles much of the code: that belongs to the
+# warm-up, not the window); a second recording with the same settings then covers the measured window alone.
+[[ $profile -eq 1 ]] && jcmd "$fs_pid" JFR.start name=primer settings=profile jdk.ExecutionSample#period=2ms >/dev/null
+# Warm-up, again until a replay of it leaves the JIT compilers idle for most of it (at most 6 times); --ring-only
 # counts totals at exit, so what reached the interface during the warm-up is kept to take it out again.
 warm_rx0=$(stat_of rx_packets)
-for round in 1 2 3 4; do
+for round in 1 2 3 4 5 6; do
   thread_ticks "$fs_pid" > "$work/warm-before.txt"
   replay "$warm" >/dev/null
   sleep 0.2
@@ -369,7 +372,7 @@ else
   measure "$fs_pid"
   read -r p1 d1 < <(probe_counters)
 fi
-[[ $profile -eq 1 ]] && jcmd "$fs_pid" JFR.stop name=bench >/dev/null
+[[ $profile -eq 1 ]] && jcmd "$fs_pid" JFR.stop name=bench >/dev/null && jcmd "$fs_pid" JFR.stop name=primer >/dev/null
 if [[ $ring_only -eq 1 ]]; then
   kill -TERM "$fs_pid"; wait "$fs_pid" || true # (a background JVM ignores SIGINT)
   # "flowscope capture: N packets (B bytes) written to F; D dropped by the kernel"
