@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code flowscope capture -i IFACE [-f FILTER] [-c COUNT] [-G SECONDS] -w FILE.pcapng}: what one interface
  * carries, through the same AF_PACKET ring and kernel filter as live capture, into a pcapng file (nanosecond
  * timestamps) that Wireshark, tshark and {@code flowscope import} read. Ends after COUNT packets, after
- * SECONDS, or on Ctrl-C; then prints packets, bytes and the kernel's drops.
+ * SECONDS, or on Ctrl-C or SIGTERM; then prints packets, bytes and the kernel's drops.
  */
 @Command(name = "capture", mixinStandardHelpOptions = true,
         description = "Capture an interface into a pcapng file (needs root or CAP_NET_RAW).")
@@ -47,12 +49,31 @@ final class CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C or SIGTERM: the JVM exits as soon as its shutdown hooks return, so this one waits for the loop
+        // to end, the file to get its last packets and the summary to be printed (a bounded wait: a capture stuck
+        // in a system call must not keep the JVM from exiting)
+        Thread hook = new Thread(() -> {
+            stop = true;
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flowscope-capture-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return capture(hook);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private int capture(Thread hook) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         RingSettings d = RingSettings.defaults();
         RingSettings settings = new RingSettings(d.blockSize(), d.blockCount(), d.blockTimeoutMs(), snapLength, false, 0);
         long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
-        Thread hook = new Thread(() -> stop = true);
-        Runtime.getRuntime().addShutdownHook(hook);
         long[] stats;
         long packets;
         long bytes;
@@ -82,7 +103,7 @@ final class CaptureCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running
+                // Ctrl-C or SIGTERM: the hook is running, and waits for the summary below
             }
         }
         err.printf("flowscope capture: %,d packets (%,d bytes) written to %s; %,d dropped by the kernel%n",

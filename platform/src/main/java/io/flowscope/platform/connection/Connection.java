@@ -35,6 +35,7 @@ public final class Connection {
     private final int interfaceId;
     private final long networkNamespace;
     private final int signalSource;
+    private final int tunnelType;
     /** The side whose socket the source traced (its process is the plugins' view); -1 for none. */
     private final int processSide;
     /** By side (0 client, 1 server): what the source knows of the process at that end; pid 0 when none. */
@@ -56,6 +57,7 @@ public final class Connection {
         interfaceId = b.interfaceId;
         networkNamespace = b.networkNamespace;
         signalSource = b.signalSource;
+        tunnelType = b.tunnelType;
         processSide = b.processSide;
         processIds = b.processIds.clone();
         threadIds = b.threadIds.clone();
@@ -100,6 +102,9 @@ public final class Connection {
     /** {@link #SIGNAL_PACKET} or {@link #SIGNAL_EBPF}. */
     public int signalSource() { return signalSource; }
 
+    /** DeepFlow's tunnel_type of the (outermost) tunnel its packets came through; 0 for none. */
+    public int tunnelType() { return tunnelType; }
+
     /** The end whose socket was traced: 0 client, 1 server; -1 when no process is known. */
     public int processSide() { return processSide; }
 
@@ -143,6 +148,7 @@ public final class Connection {
         b.interfaceId = interfaceId;
         b.networkNamespace = networkNamespace;
         b.signalSource = signalSource;
+        b.tunnelType = tunnelType;
         b.processSide = processSide;
         b.processIds = processIds.clone();
         b.threadIds = threadIds.clone();
@@ -204,6 +210,7 @@ public final class Connection {
         private int interfaceId;
         private long networkNamespace;
         private int signalSource = SIGNAL_PACKET;
+        private int tunnelType;
         private int processSide = -1;
         private int[] processIds = new int[2];
         private int[] threadIds = new int[2];
@@ -237,6 +244,8 @@ public final class Connection {
         public Builder networkNamespace(long v) { networkNamespace = v; return this; }
 
         public Builder signalSource(int v) { signalSource = v; return this; }
+
+        public Builder tunnelType(int v) { tunnelType = v; return this; }
 
         /** The process owning the traced socket, and which end it is (0 client, 1 server). */
         public Builder process(int side, int pid, int tid, String name) {

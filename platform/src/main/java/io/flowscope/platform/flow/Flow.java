@@ -22,6 +22,8 @@ public final class Flow {
     public int ethType;
     public int vlan;
     public int interfaceId;
+    /** The tunnel its packets came through, each way; null for an untunnelled flow. Replaced, never changed. */
+    public TunnelInfo tunnel;
 
     public long startTime;
     public long endTime;

@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * Turns MetaPackets into bidirectional flows keyed by 5-tuple (and capture interface). Decides client
+ * Turns MetaPackets into bidirectional flows keyed by 5-tuple (and capture interface, and the tunnels a
+ * packet came through: see {@link FlowKey}). Decides client
  * and server from the handshake, else from the ports, else from who spoke first; counts bytes,
  * packets, flags, retransmissions, zero windows; measures handshake RTT and TCP response time;
  * reassembles each TCP direction and hands ordered payload to the {@link FlowListener}.
@@ -169,6 +170,9 @@ public final class FlowGenerator {
         }
         int side = isClient(f, m) ? 0 : 1;
         account(f, m, side, ts);
+        if (m.tunnelTier > 0) {
+            f.tunnel = TunnelInfo.seen(f.tunnel, m, side);
+        }
         if (tcp) {
             tcp(f, m, side, ts);
         } else if (m.payloadWireLen > 0) {
@@ -216,7 +220,7 @@ public final class FlowGenerator {
         }
         f.connection = io.flowscope.platform.connection.Connection.builder(f.protocol).id(f.id)
                 .client(f.ipv4, f.ip0Hi, f.ip0Lo, f.port0).server(f.ip1Hi, f.ip1Lo, f.port1)
-                .interfaceId(f.interfaceId).signalSource(io.flowscope.platform.connection.Connection.SIGNAL_PACKET).build();
+                .interfaceId(f.interfaceId).tunnelType(m.tunnelType).signalSource(io.flowscope.platform.connection.Connection.SIGNAL_PACKET).build();
         return f;
     }
 

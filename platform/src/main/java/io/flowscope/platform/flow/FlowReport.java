@@ -46,6 +46,8 @@ public final class FlowReport {
     public final long mac1;
     public final int ethType;
     public final int vlan;
+    /** The tunnel the flow's packets came through, each way; null for none. */
+    public final TunnelInfo tunnel;
     public final int tcpFlags0;
     public final int tcpFlags1;
     /** Handshake RTT and its halves, µs; -1 when not measured. */
@@ -70,6 +72,7 @@ public final class FlowReport {
         mac1 = f.mac1;
         ethType = f.ethType;
         vlan = f.vlan;
+        tunnel = f.tunnel;
         tcpFlags0 = f.tcpFlags[0];
         tcpFlags1 = f.tcpFlags[1];
         rtt = f.rtt();

@@ -17,6 +17,8 @@ public final class PipelineCounters {
     public long writeBatches;
     /** Most out-of-order TCP bytes held at once by all flows together (bounded by the reassembly budget). */
     public long reassemblyPeakBytes;
+    /** Most bytes held at once by incomplete IP datagrams (bounded by the fragment budget). */
+    public long fragmentPeakBytes;
     private final TreeMap<String, Long> requests = new TreeMap<>();
     private final TreeMap<String, Long> errors = new TreeMap<>();
 
@@ -58,6 +60,7 @@ public final class PipelineCounters {
         c.l7Messages = l7Messages;
         c.writeBatches = writeBatches;
         c.reassemblyPeakBytes = reassemblyPeakBytes;
+        c.fragmentPeakBytes = fragmentPeakBytes;
         c.requests.putAll(requests);
         c.errors.putAll(errors);
         return c;
@@ -73,6 +76,7 @@ public final class PipelineCounters {
         l7Messages += other.l7Messages;
         writeBatches += other.writeBatches;
         reassemblyPeakBytes = Math.max(reassemblyPeakBytes, other.reassemblyPeakBytes);
+        fragmentPeakBytes = Math.max(fragmentPeakBytes, other.fragmentPeakBytes);
         other.requests.forEach(this::request);
         other.errors.forEach(this::error);
     }
@@ -88,6 +92,7 @@ public final class PipelineCounters {
         d.l7Messages = l7Messages - earlier.l7Messages;
         d.writeBatches = writeBatches - earlier.writeBatches;
         d.reassemblyPeakBytes = reassemblyPeakBytes;
+        d.fragmentPeakBytes = fragmentPeakBytes;
         requests.forEach((k, v) -> d.request(k, v - earlier.requests.getOrDefault(k, 0L)));
         errors.forEach((k, v) -> d.error(k, v - earlier.errors.getOrDefault(k, 0L)));
         return d;

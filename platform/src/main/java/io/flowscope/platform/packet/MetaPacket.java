@@ -52,6 +52,36 @@ public final class MetaPacket {
     /** Payload bytes on the wire (more than captured when the snap length cut the frame). */
     public int payloadWireLen;
 
+    /** Tunnel levels taken off this frame: 0 for none, at most {@link Tunnels#MAX_TIER}. */
+    public int tunnelTier;
+    /** The outermost tunnel ({@link TunnelType}), as DeepFlow records it; the fields below are its. */
+    public int tunnelType;
+    /** Its id: VNI, GRE key or ERSPAN session (0 when the tunnel has none). */
+    public long tunnelId;
+    /** Whether its outer IP header is IPv4. */
+    public boolean tunnelIpv4;
+    public long tunnelSrcHi;
+    public long tunnelSrcLo;
+    public long tunnelDstHi;
+    public long tunnelDstLo;
+    /** The outer frame's MAC addresses (0 when it had no Ethernet header). */
+    public long tunnelSrcMac;
+    public long tunnelDstMac;
+    /**
+     * What keeps flows of different tunnels apart: the type and id of the first and of the second tunnel
+     * level ({@code type << 32 | id}; 0 for none). Outer addresses are not part of it (see docs/data-model.md).
+     */
+    public long tunnelKey0;
+    public long tunnelKey1;
+
+    /** Forgets the previous frame's tunnel: {@link PacketDecoder} calls it for every frame. */
+    void clearTunnel() {
+        tunnelTier = 0;
+        tunnelType = TunnelType.NONE;
+        tunnelKey0 = 0;
+        tunnelKey1 = 0;
+    }
+
     /** Whether the TCP flags include all of {@code mask}. */
     public boolean has(int mask) {
         return (tcpFlags & mask) == mask;

@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 
 /**
  * Decodes link, network and transport headers of one frame into a reused {@link MetaPacket}.
- * Link types: Ethernet (with 802.1Q / 802.1ad / QinQ tags), Linux cooked v1 and v2, raw IP,
- * BSD loopback (NULL and LOOP). Network: IPv4 (options, fragments counted), IPv6 (extension headers).
- * Transport: TCP (options skipped), UDP, ICMP and ICMPv6.
+ * Link types: Ethernet (with 802.1Q / 802.1ad / QinQ tags, PPPoE sessions), Linux cooked v1 and v2, raw IP,
+ * BSD loopback (NULL and LOOP), and those of {@link LinkLayers}: 802.11 (plain, radiotap, PPI), NFLOG, PPP.
+ * Network: IPv4 (options), IPv6 (extension headers), fragments of either reassembled by {@link IpFragments}.
+ * Transport: TCP (options skipped), UDP, ICMP and ICMPv6. Tunnels (VXLAN, Geneve, GRE, ERSPAN, IP in IP) are
+ * taken off by {@link Tunnels}, and the packet they carry is decoded in their place.
  *
  * <p>Reads use absolute big-endian gets on the frame's buffer; nothing is allocated per frame.
  */
@@ -18,21 +20,49 @@ public final class PacketDecoder {
     public static final int NOT_IP = 1;
     /** Malformed or unsupported: see {@link #error()}. */
     public static final int FAILED = 2;
+    /** An IP fragment, held until its datagram is whole (or given up and counted by {@link #fragments()}): nothing yet. */
+    public static final int FRAGMENT_HELD = 3;
 
     public static final int LINKTYPE_NULL = 0;
     public static final int LINKTYPE_ETHERNET = 1;
+    public static final int LINKTYPE_PPP = 9;
+    public static final int LINKTYPE_PPP_HDLC = 50;
+    public static final int LINKTYPE_PPP_ETHER = 51;
     public static final int LINKTYPE_RAW = 101;
+    public static final int LINKTYPE_IEEE802_11 = 105;
     public static final int LINKTYPE_LOOP = 108;
     public static final int LINKTYPE_LINUX_SLL = 113;
+    public static final int LINKTYPE_IEEE802_11_RADIOTAP = 127;
+    public static final int LINKTYPE_PPI = 192;
+    public static final int LINKTYPE_PPP_WITH_DIR = 204;
     public static final int LINKTYPE_IPV4 = 228;
     public static final int LINKTYPE_IPV6 = 229;
+    public static final int LINKTYPE_NFLOG = 239;
     public static final int LINKTYPE_LINUX_SLL2 = 276;
 
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86dd;
 
+    private final LinkLayers links = new LinkLayers();
+    private final IpFragments fragments;
+    private final Tunnels tunnels = new Tunnels();
     private DecodeError error;
     private boolean cut;
+
+    /** A decoder with the default fragment budget and timeout. */
+    public PacketDecoder() {
+        this(IpFragments.defaults());
+    }
+
+    /** A decoder that reassembles IP fragments in {@code fragments} (one per pipeline). */
+    public PacketDecoder(IpFragments fragments) {
+        this.fragments = fragments;
+    }
+
+    /** The fragments held for reassembly, with their budget and counts. */
+    public IpFragments fragments() {
+        return fragments;
+    }
 
     /** Why the last frame FAILED. */
     public DecodeError error() {
@@ -60,9 +90,18 @@ public final class PacketDecoder {
         m.srcMac = 0;
         m.dstMac = 0;
         m.vlan = 0;
+        m.clearTunnel();
         int end = off + capLen;
         int p;
         int ethType;
+        if (linkType == LINKTYPE_PPI) { // a header that names the link type of the frame after it
+            linkType = links.ppi(b, off, end);
+            if (linkType == LinkLayers.FAILED) {
+                return fail(links.error());
+            }
+            capLen -= links.next() - off;
+            off = links.next();
+        }
         switch (linkType) {
             case LINKTYPE_ETHERNET -> {
                 if (capLen < 14) {
@@ -122,8 +161,9 @@ public final class PacketDecoder {
                 ethType = family == 2 ? ETH_IPV4 : (family == 10 || family == 24 || family == 28 || family == 30) ? ETH_IPV6 : -1;
                 p = off + 4;
             }
-            default -> {
-                return fail(DecodeError.UNSUPPORTED_LINK_TYPE);
+            default -> { // 802.11, NFLOG, PPP …: in a class of their own, so that this method stays small
+                ethType = links.decode(linkType, b, off, end, m);
+                p = links.next();
             }
         }
         m.ethType = ethType;
@@ -133,7 +173,23 @@ public final class PacketDecoder {
         if (ethType == ETH_IPV6) {
             return ipv6(b, p, end, m);
         }
-        return NOT_IP;
+        return notPlainIp(b, p, end, ethType, m);
+    }
+
+    /** A PPPoE session (in Ethernet, behind any VLAN tags; discovery is not IP), a link header that failed, or no IP. */
+    private int notPlainIp(ByteBuffer b, int p, int end, int ethType, MetaPacket m) {
+        if (ethType == LinkLayers.ETH_PPPOE_SESSION) {
+            ethType = links.pppoe(b, p, end);
+            p = links.next();
+            m.ethType = ethType;
+            if (ethType == ETH_IPV4) {
+                return ipv4(b, p, end, m);
+            }
+            if (ethType == ETH_IPV6) {
+                return ipv6(b, p, end, m);
+            }
+        }
+        return ethType == LinkLayers.FAILED ? fail(links.error()) : NOT_IP;
     }
 
     private int ipv4(ByteBuffer b, int p, int end, MetaPacket m) {
@@ -157,10 +213,26 @@ public final class PacketDecoder {
         m.protocol = b.get(p + 9) & 0xff;
         m.l3Len = total;
         int frag = u16(b, p + 6);
-        if ((frag & 0x3fff) != 0) {
-            return fail(DecodeError.IP_FRAGMENT);
+        if ((frag & 0x3fff) != 0) { // more fragments, or an offset
+            return ipv4Fragment(b, p, ihl, total, end, frag, m);
         }
         return transport(b, p + ihl, end, p + total, m);
+    }
+
+    /** One IPv4 fragment (header at {@code p}); once its datagram is whole, its transport header is read. */
+    private int ipv4Fragment(ByteBuffer b, int p, int ihl, int total, int end, int frag, MetaPacket m) {
+        if (p + total > end) {
+            return fail(DecodeError.FRAGMENT_CUT);
+        }
+        int n = fragments.add(m, u16(b, p + 4), b, p + ihl, total - ihl, (frag & 0x1fff) * 8, (frag & 0x2000) != 0,
+                IpFragments.MAX_DATAGRAM - ihl, ihl);
+        if (n < 0) {
+            return n == IpFragments.FAILED ? fail(fragments.error()) : FRAGMENT_HELD;
+        }
+        m.buffer = fragments.buffer();
+        m.wireLen = fragments.wireBytes();
+        m.l3Len = fragments.headerBytes() + n;
+        return transport(m.buffer, 0, n, n, m);
     }
 
     private int ipv6(ByteBuffer b, int p, int end, MetaPacket m) {
@@ -177,9 +249,11 @@ public final class PacketDecoder {
         m.dstHi = b.getLong(p + 24);
         m.dstLo = b.getLong(p + 32);
         m.l3Len = 40 + payloadLen;
-        int ipEnd = p + 40 + payloadLen;
-        int next = b.get(p + 6) & 0xff;
-        int q = p + 40;
+        return ipv6Headers(b, p, b.get(p + 6) & 0xff, p + 40, end, p + 40 + payloadLen, m);
+    }
+
+    /** The extension headers from {@code q} ({@code next} names the first) to the transport header; {@code p}: the IPv6 header, or -1. */
+    private int ipv6Headers(ByteBuffer b, int p, int next, int q, int end, int ipEnd, MetaPacket m) {
         while (true) {
             switch (next) {
                 case 0, 43, 60 -> { // hop-by-hop, routing, destination options
@@ -203,11 +277,10 @@ public final class PacketDecoder {
                         return fail(DecodeError.TRUNCATED_IP_HEADER);
                     }
                     int offFlags = u16(b, q + 2);
-                    if ((offFlags & 0xfff9) != 0) {
-                        m.protocol = b.get(q) & 0xff;
-                        return fail(DecodeError.IP_FRAGMENT);
-                    }
                     next = b.get(q) & 0xff;
+                    if ((offFlags & 0xfff9) != 0) { // not an atomic fragment (offset 0, no more): reassemble
+                        return ipv6Fragment(b, p, next, q, end, ipEnd, offFlags, m);
+                    }
                     q += 8;
                 }
                 default -> {
@@ -221,9 +294,42 @@ public final class PacketDecoder {
         }
     }
 
+    /**
+     * One fragment (header at {@code q}); once its datagram is whole, its headers after the fragment header are
+     * read. {@code p}: the IPv6 header, -1 in a reassembled datagram (which cannot hold a second fragment header).
+     */
+    private int ipv6Fragment(ByteBuffer b, int p, int next, int q, int end, int ipEnd, int offFlags, MetaPacket m) {
+        if (p < 0) {
+            return fail(DecodeError.BAD_FRAGMENT);
+        }
+        if (ipEnd > end) {
+            return fail(DecodeError.FRAGMENT_CUT);
+        }
+        if (q + 8 > ipEnd) {
+            return fail(DecodeError.BAD_IP_HEADER);
+        }
+        m.protocol = next;
+        int unfragmentable = q - p - 40;
+        int n = fragments.add(m, b.getInt(q + 4) & 0xffffffffL, b, q + 8, ipEnd - q - 8, offFlags & 0xfff8, (offFlags & 1) != 0,
+                IpFragments.MAX_DATAGRAM - unfragmentable, q - p);
+        if (n < 0) {
+            return n == IpFragments.FAILED ? fail(fragments.error()) : FRAGMENT_HELD;
+        }
+        m.buffer = fragments.buffer();
+        m.wireLen = fragments.wireBytes();
+        m.l3Len = fragments.headerBytes() + n;
+        return ipv6Headers(m.buffer, -1, next, 0, n, n, m);
+    }
+
     /** {@code p}: transport header; {@code end}: end of captured bytes; {@code ipEnd}: end of the IP packet on the wire. */
     private int transport(ByteBuffer b, int p, int end, int ipEnd, MetaPacket m) {
         int capEnd = Math.min(end, ipEnd);
+        if (Tunnels.mayCarry(m.protocol)) {
+            int inner = tunnels.decapsulate(b, p, capEnd, m);
+            if (inner != Tunnels.NONE) {
+                return tunnelled(inner, b, capEnd, m);
+            }
+        }
         m.srcPort = 0;
         m.dstPort = 0;
         m.tcpFlags = 0;
@@ -273,6 +379,17 @@ public final class PacketDecoder {
         cut = m.payloadLen < m.payloadWireLen;
         error = null;
         return OK;
+    }
+
+    /** The packet a tunnel carried, decoded in place of the outer one: its headers are what the flow sees. */
+    private int tunnelled(int inner, ByteBuffer b, int end, MetaPacket m) {
+        int p = tunnels.innerOffset();
+        return switch (inner) {
+            case Tunnels.INNER_IPV4 -> ipv4(b, p, end, m);
+            case Tunnels.INNER_IPV6 -> ipv6(b, p, end, m);
+            case Tunnels.INNER_NOT_IP -> NOT_IP;
+            default -> fail(tunnels.error());
+        };
     }
 
     private int fail(DecodeError e) {

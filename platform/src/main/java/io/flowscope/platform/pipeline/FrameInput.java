@@ -4,6 +4,7 @@ import io.flowscope.platform.capture.FrameSink;
 import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.metrics.PipelineCounters;
 import io.flowscope.platform.packet.DecodeError;
+import io.flowscope.platform.packet.IpFragments;
 import io.flowscope.platform.packet.MetaPacket;
 import io.flowscope.platform.packet.PacketDecoder;
 import java.nio.ByteBuffer;
@@ -22,14 +23,15 @@ final class FrameInput implements FrameSink {
     private final PipelineCounters c;
     private final String source;
     private final Runnable tick;
-    private final PacketDecoder decoder = new PacketDecoder();
+    private final PacketDecoder decoder;
     private final MetaPacket packet = new MetaPacket();
     private final long[] errors = new long[DecodeError.values().length];
     private long internal;
     /** Frames that could not be decoded, since the start (the per-kind counts are folded away). */
     private long undecodable;
 
-    FrameInput(FlowGenerator flows, PipelineCounters c, String source, Runnable tick) {
+    FrameInput(FlowGenerator flows, IpFragments fragments, PipelineCounters c, String source, Runnable tick) {
+        this.decoder = new PacketDecoder(fragments);
         this.flows = flows;
         this.c = c;
         this.source = source;
@@ -68,7 +70,7 @@ final class FrameInput implements FrameSink {
                 errors[decoder.error().ordinal()]++;
                 undecodable++;
             }
-            // NOT_IP (ARP, LLDP …) is neither a flow nor an error
+            // NOT_IP (ARP, LLDP …) is neither a flow nor an error; FRAGMENT_HELD waits for the rest of its datagram
         } catch (RuntimeException e) {
             if (e instanceof io.flowscope.platform.store.StoreWriteException) {
                 throw e; // not the packet's fault: the import cannot go on

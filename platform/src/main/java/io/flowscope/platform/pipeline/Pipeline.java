@@ -6,6 +6,7 @@ import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.l7.L7Pipeline;
 import io.flowscope.platform.l7.ProtocolHandle;
 import io.flowscope.platform.metrics.PipelineCounters;
+import io.flowscope.platform.packet.IpFragments;
 import io.flowscope.platform.store.RowWriter;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,7 @@ public final class Pipeline implements AutoCloseable {
     private final L7Pipeline l7;
     private final FlowGenerator flows;
     private final FrameInput frames;
+    private final IpFragments fragments;
     private final SocketConnections sockets;
     private final Consumer<PipelineCounters> live;
     private PipelineCounters published = new PipelineCounters();
@@ -44,6 +46,9 @@ public final class Pipeline implements AutoCloseable {
     private long foldedHoleTimeouts;
     private long foldedTableFull;
     private long foldedReassemblyEvictions;
+    private long foldedFragmentEvictions;
+    private long foldedFragmentTimeouts;
+    private long foldedFragmentOverlaps;
     private boolean finished;
 
     /**
@@ -61,7 +66,8 @@ public final class Pipeline implements AutoCloseable {
                 new ByteBudget(settings.parserStateBudget())));
         this.flows = new FlowGenerator(new PacketFlows(l7, writer, counters), ids, serverPorts, settings.maxFlows(),
                 new ByteBudget(settings.reassemblyBudget()));
-        this.frames = new FrameInput(flows, counters, source, this::maybeTick);
+        this.fragments = new IpFragments(settings.fragmentBudget(), settings.fragmentTimeoutMicros());
+        this.frames = new FrameInput(flows, fragments, counters, source, this::maybeTick);
         this.sockets = new SocketConnections(l7, ids, counters, settings.socketIdleMicros());
     }
 
@@ -88,6 +94,11 @@ public final class Pipeline implements AutoCloseable {
     /** The flow generator's bounds and figures (flows held, reassembly budget). */
     public FlowGenerator flows() {
         return flows;
+    }
+
+    /** The IP fragments held for reassembly, with their budget and counts. */
+    public IpFragments fragments() {
+        return fragments;
     }
 
     /** The L7 stage's budgets and open sessions. */
@@ -137,6 +148,16 @@ public final class Pipeline implements AutoCloseable {
         counters.error("reassembly_budget_evictions", e - foldedReassemblyEvictions);
         foldedReassemblyEvictions = e;
         counters.reassemblyPeakBytes = flows.reassemblyBudget().peak();
+        long fe = fragments.budget().evictions();
+        counters.error("fragment_budget_evictions", fe - foldedFragmentEvictions);
+        foldedFragmentEvictions = fe;
+        long ft = fragments.timeouts();
+        counters.error("fragment_timeouts", ft - foldedFragmentTimeouts);
+        foldedFragmentTimeouts = ft;
+        long fo = fragments.overlaps();
+        counters.error("fragment_overlaps", fo - foldedFragmentOverlaps);
+        foldedFragmentOverlaps = fo;
+        counters.fragmentPeakBytes = fragments.budget().peak();
     }
 
     /** End of input: every flow and connection still open is reported as such. */

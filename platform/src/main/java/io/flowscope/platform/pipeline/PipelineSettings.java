@@ -2,6 +2,7 @@ package io.flowscope.platform.pipeline;
 
 import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.l7.L7Pipeline;
+import io.flowscope.platform.packet.IpFragments;
 
 /**
  * The bounds and clocks of one pipeline (docs/architecture.md lists the defaults and why).
@@ -15,9 +16,12 @@ import io.flowscope.platform.l7.L7Pipeline;
  * @param liveClock             whether flow time follows the wall clock when no packet comes (live sources);
  *                              false for capture files, whose clock is their packets'
  * @param socketIdleMicros      a traced socket without data for this long is ended as idle
+ * @param fragmentBudget        bytes the incomplete IP datagrams (their fragments) may hold together
+ * @param fragmentTimeoutMicros packet time after its first fragment when an incomplete datagram is given up
  */
 public record PipelineSettings(int maxFlows, long reassemblyBudget, long detectionBudget, long pairingBudget,
-                               long parserStateBudget, long commitAgeMillis, boolean liveClock, long socketIdleMicros) {
+                               long parserStateBudget, long commitAgeMillis, boolean liveClock, long socketIdleMicros,
+                               long fragmentBudget, long fragmentTimeoutMicros) {
 
     /** Bound of the flow table by default. */
     public static final int DEFAULT_MAX_FLOWS = 2_000_000;
@@ -46,11 +50,17 @@ public record PipelineSettings(int maxFlows, long reassemblyBudget, long detecti
     private static PipelineSettings defaults(long commitAgeMillis, boolean liveClock) {
         return new PipelineSettings(DEFAULT_MAX_FLOWS, FlowGenerator.DEFAULT_REASSEMBLY_BUDGET,
                 L7Pipeline.DEFAULT_DETECTION_BUDGET, L7Pipeline.DEFAULT_PAIRING_BUDGET,
-                L7Pipeline.DEFAULT_PARSER_STATE_BUDGET, commitAgeMillis, liveClock, FlowGenerator.TCP_IDLE_TIMEOUT);
+                L7Pipeline.DEFAULT_PARSER_STATE_BUDGET, commitAgeMillis, liveClock, FlowGenerator.TCP_IDLE_TIMEOUT,
+                IpFragments.DEFAULT_BUDGET, IpFragments.DEFAULT_TIMEOUT_MICROS);
     }
 
     public PipelineSettings withReassemblyBudget(long bytes) {
         return new PipelineSettings(maxFlows, bytes, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros);
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros);
+    }
+
+    public PipelineSettings withFragments(long budgetBytes, long timeoutMicros) {
+        return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
+                commitAgeMillis, liveClock, socketIdleMicros, budgetBytes, timeoutMicros);
     }
 }

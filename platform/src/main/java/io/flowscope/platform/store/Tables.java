@@ -14,6 +14,7 @@ import static io.flowscope.platform.store.Column.time;
 import io.flowscope.api.L7Message;
 import io.flowscope.platform.connection.Connection;
 import io.flowscope.platform.flow.FlowReport;
+import io.flowscope.platform.flow.TunnelInfo;
 import io.flowscope.platform.l7.L7Record;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,60 @@ final class Tables {
         count(c, "l7_server_timeout", UINTEGER, FlowReport.L7_TIMEOUT);
         c.add(integer("l7_error", UINTEGER,
                 r -> r.count(FlowReport.L7_CLIENT_ERROR) + r.count(FlowReport.L7_SERVER_ERROR)));
+        tunnel(c);
         return List.copyOf(c);
+    }
+
+    /**
+     * DeepFlow's tunnel columns: the levels taken off and the outermost tunnel's type (0 without a tunnel), and
+     * per direction (tx: the client's packets, rx: the server's) its id and outer addresses and MACs, NULL
+     * without a tunnel or before a packet went that way. MACs are their low 32 bits, as DeepFlow keeps them.
+     */
+    private static void tunnel(List<Column<FlowReport>> c) {
+        c.add(integer("tunnel_tier", UTINYINT, (FlowReport r) -> r.tunnel == null ? 0 : r.tunnel.tier()).addedLater());
+        c.add(integer("tunnel_type", USMALLINT, (FlowReport r) -> r.tunnel == null ? 0 : r.tunnel.type()).addedLater());
+        c.add(integer("tunnel_tx_id", UINTEGER, (FlowReport r) -> tunnelId(r, 0)).addedLater());
+        c.add(integer("tunnel_rx_id", UINTEGER, (FlowReport r) -> tunnelId(r, 1)).addedLater());
+        c.add(integer("tunnel_tx_ip4_0", UINTEGER, (FlowReport r) -> tunnelIp4(r, 0, 0)).addedLater());
+        c.add(integer("tunnel_tx_ip4_1", UINTEGER, (FlowReport r) -> tunnelIp4(r, 0, 1)).addedLater());
+        c.add(integer("tunnel_rx_ip4_0", UINTEGER, (FlowReport r) -> tunnelIp4(r, 1, 0)).addedLater());
+        c.add(integer("tunnel_rx_ip4_1", UINTEGER, (FlowReport r) -> tunnelIp4(r, 1, 1)).addedLater());
+        c.add(text("tunnel_tx_ip6_0", (FlowReport r) -> tunnelIp6(r, 0, 0)).addedLater());
+        c.add(text("tunnel_tx_ip6_1", (FlowReport r) -> tunnelIp6(r, 0, 1)).addedLater());
+        c.add(text("tunnel_rx_ip6_0", (FlowReport r) -> tunnelIp6(r, 1, 0)).addedLater());
+        c.add(text("tunnel_rx_ip6_1", (FlowReport r) -> tunnelIp6(r, 1, 1)).addedLater());
+        c.add(integer("tunnel_is_ipv4", UTINYINT, (FlowReport r) -> r.tunnel == null ? Column.NULL
+                : r.tunnel.ipv4() ? 1 : 0).addedLater());
+        c.add(integer("tunnel_tx_mac_0", UINTEGER, (FlowReport r) -> tunnelMac(r, 0, 0)).addedLater());
+        c.add(integer("tunnel_tx_mac_1", UINTEGER, (FlowReport r) -> tunnelMac(r, 0, 1)).addedLater());
+        c.add(integer("tunnel_rx_mac_0", UINTEGER, (FlowReport r) -> tunnelMac(r, 1, 0)).addedLater());
+        c.add(integer("tunnel_rx_mac_1", UINTEGER, (FlowReport r) -> tunnelMac(r, 1, 1)).addedLater());
+    }
+
+    /** One way of the report's tunnel (0 tx: the client's packets, 1 rx: the server's), or null. */
+    private static TunnelInfo.Side tunnelSide(FlowReport r, int side) {
+        return r.tunnel == null ? null : r.tunnel.side(side);
+    }
+
+    private static long tunnelId(FlowReport r, int side) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null ? Column.NULL : t.id();
+    }
+
+    /** The outer source ({@code end} 0) or destination (1) IPv4 address of one way, NULL for an IPv6 tunnel. */
+    private static long tunnelIp4(FlowReport r, int side, int end) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null || !r.tunnel.ipv4() ? Column.NULL : end == 0 ? t.ip0Lo() : t.ip1Lo();
+    }
+
+    private static String tunnelIp6(FlowReport r, int side, int end) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null || r.tunnel.ipv4() ? null : end == 0 ? Addresses.ipv6(t.ip0Hi(), t.ip0Lo()) : Addresses.ipv6(t.ip1Hi(), t.ip1Lo());
+    }
+
+    private static long tunnelMac(FlowReport r, int side, int end) {
+        TunnelInfo.Side t = tunnelSide(r, side);
+        return t == null ? Column.NULL : (end == 0 ? t.mac0() : t.mac1()) & 0xffffffffL;
     }
 
     /** l7_flow_log: one row per request/response pair or lone message; {@code ids} gives each its {@code _id}. */
@@ -133,6 +187,7 @@ final class Tables {
         c.add(text("process_kname_1", (L7Record r) -> r.connection.processName(1)).addedLater());
         c.add(integer("syscall_thread_0", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(0))).addedLater());
         c.add(integer("syscall_thread_1", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(1))).addedLater());
+        c.add(integer("tunnel_type", UTINYINT, (L7Record r) -> r.connection.tunnelType()).addedLater());
         return List.copyOf(c);
     }
 

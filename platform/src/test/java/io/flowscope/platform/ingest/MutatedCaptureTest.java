@@ -53,7 +53,7 @@ class MutatedCaptureTest {
     }
 
     /** Offset and length of each frame's bytes in a little- or big-endian pcap. */
-    private static List<int[]> frames(byte[] pcap) {
+    static List<int[]> frames(byte[] pcap) {
         ByteBuffer b = ByteBuffer.wrap(pcap);
         b.order(b.getInt(0) == 0xa1b2c3d4 || b.getInt(0) == 0xa1b23c4d ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         List<int[]> out = new ArrayList<>();

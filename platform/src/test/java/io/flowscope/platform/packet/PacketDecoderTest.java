@@ -117,9 +117,11 @@ class PacketDecoderTest {
         assertThat(decode(badVersion, 1)).isEqualTo(PacketDecoder.FAILED);
         assertThat(decoder.error()).isEqualTo(DecodeError.BAD_IP_HEADER);
 
-        assertThat(decode(ethernet(ipv4Fragment(v4("1.1.1.1"), v4("2.2.2.2"), 17, udpHeader(1, 2, ascii("x")))), 1))
-                .isEqualTo(PacketDecoder.FAILED);
-        assertThat(decoder.error()).isEqualTo(DecodeError.IP_FRAGMENT);
+        byte[] oddFragment = ethernet(ipv4Fragment(v4("1.1.1.1"), v4("2.2.2.2"), 17, udpHeader(1, 2, ascii("x"))));
+        assertThat(decode(oddFragment, 1)).as("9 bytes of data, more to come: not a multiple of 8").isEqualTo(PacketDecoder.FAILED);
+        assertThat(decoder.error()).isEqualTo(DecodeError.BAD_FRAGMENT);
+        assertThat(decode(oddFragment, oddFragment.length - 1, 1)).isEqualTo(PacketDecoder.FAILED);
+        assertThat(decoder.error()).isEqualTo(DecodeError.FRAGMENT_CUT);
 
         assertThat(decode(ethernet(SEG), 14 + 20 + 10, 1)).isEqualTo(PacketDecoder.FAILED);
         assertThat(decoder.error()).isEqualTo(DecodeError.TRUNCATED_TRANSPORT_HEADER);

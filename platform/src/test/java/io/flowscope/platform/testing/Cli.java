@@ -15,6 +15,13 @@ public final class Cli {
     public record Result(int exit, String out, String err) {
     }
 
+    /** A run still going: the process, and the files its stdout and stderr go to. */
+    public record Started(Process process, Path out, Path err) {
+        public String errText() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+    }
+
     private Cli() {
     }
 
@@ -28,17 +35,22 @@ public final class Cli {
     }
 
     public static Result run(Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = command(args);
-        Path out = workDir.resolve("cli-out-" + System.nanoTime());
-        Path err = workDir.resolve("cli-err-" + System.nanoTime());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().remove("FLOWSCOPE_DATA_DIR");
-        Process p = pb.start();
+        Started s = start(workDir, args);
+        Process p = s.process();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("flowscope " + String.join(" ", args) + " did not finish");
         }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Result(p.exitValue(), Files.readString(s.out(), StandardCharsets.UTF_8), s.errText());
+    }
+
+    /** Starts the command line in a new JVM and returns at once. */
+    public static Started start(Path workDir, String... args) throws IOException {
+        Path out = workDir.resolve("cli-out-" + System.nanoTime());
+        Path err = workDir.resolve("cli-err-" + System.nanoTime());
+        ProcessBuilder pb = new ProcessBuilder(command(args)).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("FLOWSCOPE_DATA_DIR");
+        return new Started(pb.start(), out, err);
     }
 }

@@ -124,6 +124,53 @@ public final class Frames {
         return b.array();
     }
 
+    /** A VXLAN header (I flag set) and the frame it carries. */
+    public static byte[] vxlan(int vni, byte[] frame) {
+        return ByteBuffer.allocate(8 + frame.length).putInt(0x08000000).putInt(vni << 8).put(frame).array();
+    }
+
+    /** A Geneve header with {@code optionWords} 4-byte words of options, carrying {@code protocol}. */
+    public static byte[] geneve(int vni, int protocol, int optionWords, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * optionWords + payload.length);
+        b.put((byte) optionWords).put((byte) 0).putShort((short) protocol).putInt(vni << 8);
+        for (int i = 0; i < optionWords; i++) {
+            b.putInt(0x01020300 | i);
+        }
+        return b.put(payload).array();
+    }
+
+    /** A GRE header with a checksum field, a key and a sequence number as asked ({@code key} null for none). */
+    public static byte[] gre(boolean checksum, Integer key, Integer sequence, int protocol, byte[] payload) {
+        int flags = (checksum ? 0x8000 : 0) | (key != null ? 0x2000 : 0) | (sequence != null ? 0x1000 : 0);
+        ByteBuffer b = ByteBuffer.allocate(4 + (checksum ? 4 : 0) + (key != null ? 4 : 0) + (sequence != null ? 4 : 0) + payload.length);
+        b.putShort((short) flags).putShort((short) protocol);
+        if (checksum) {
+            b.putInt(0xabcd0000);
+        }
+        if (key != null) {
+            b.putInt(key);
+        }
+        if (sequence != null) {
+            b.putInt(sequence);
+        }
+        return b.put(payload).array();
+    }
+
+    /** An ERSPAN type II header (version 1) with the session id, and the mirrored frame. */
+    public static byte[] erspan2(int session, byte[] frame) {
+        return ByteBuffer.allocate(8 + frame.length).putShort((short) 0x1000).putShort((short) session).putInt(7).put(frame).array();
+    }
+
+    /** An ERSPAN type III header (version 2) with the session id, the platform subheader when asked, and the frame. */
+    public static byte[] erspan3(int session, boolean platformSubheader, byte[] frame) {
+        ByteBuffer b = ByteBuffer.allocate(12 + (platformSubheader ? 8 : 0) + frame.length);
+        b.putShort((short) 0x2000).putShort((short) session).putInt(123456).putShort((short) 0).putShort((short) (platformSubheader ? 1 : 0));
+        if (platformSubheader) {
+            b.putLong(0x0800_0000_0000_0001L);
+        }
+        return b.put(frame).array();
+    }
+
     public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }

@@ -59,22 +59,32 @@ public record HttpCaptureSummary(int tcpConversations, List<String> requests, Li
 
     /** Flowscope's view, from the store after an import. */
     public static HttpCaptureSummary flowscope(Connection c, int interimResponses) throws SQLException {
+        return flowscope(c, interimResponses, "true");
+    }
+
+    /**
+     * Flowscope's view of the flows for which {@code flowCondition} (SQL over l4_flow_log's columns) holds, and
+     * of the requests they carried.
+     */
+    public static HttpCaptureSummary flowscope(Connection c, int interimResponses, String flowCondition) throws SQLException {
         int flows;
         List<String> requests = new ArrayList<>();
         List<Integer> responses = new ArrayList<>();
+        String ofTheseFlows = " AND flow_id IN (SELECT flow_id FROM flow_log.l4_flow_log WHERE " + flowCondition + ")";
         try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM flow_log.l4_flow_log WHERE protocol = 6")) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM flow_log.l4_flow_log WHERE protocol = 6 AND ("
+                    + flowCondition + ")")) {
                 rs.next();
                 flows = rs.getInt(1);
             }
             try (ResultSet rs = s.executeQuery("SELECT request_type || ' ' || request_resource FROM flow_log.l7_flow_log"
-                    + " WHERE l7_protocol_str = 'http1' AND type IN (0, 2)")) {
+                    + " WHERE l7_protocol_str = 'http1' AND type IN (0, 2)" + ofTheseFlows)) {
                 while (rs.next()) {
                     requests.add(rs.getString(1));
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT response_code FROM flow_log.l7_flow_log"
-                    + " WHERE l7_protocol_str = 'http1' AND type IN (1, 2)")) {
+                    + " WHERE l7_protocol_str = 'http1' AND type IN (1, 2)" + ofTheseFlows)) {
                 while (rs.next()) {
                     responses.add(rs.getInt(1));
                 }
@@ -92,7 +102,11 @@ public record HttpCaptureSummary(int tcpConversations, List<String> requests, Li
     }
 
     public static HttpCaptureSummary readJson(Path file) throws IOException {
-        JsonNode j = JsonMapper.builder().build().readTree(Files.readString(file));
+        return fromJson(JsonMapper.builder().build().readTree(Files.readString(file)));
+    }
+
+    /** The summary {@link #toJson()} wrote, from its JSON tree. */
+    public static HttpCaptureSummary fromJson(JsonNode j) {
         List<String> requests = new ArrayList<>();
         j.get("requests").forEach(r -> requests.add(r.asString()));
         List<Integer> responses = new ArrayList<>();

@@ -21,7 +21,12 @@ public final class HttpTraffic {
     }
 
     public static void drive(int port, Path dir) throws IOException, InterruptedException {
-        String base = "http://127.0.0.1:" + port;
+        drive("127.0.0.1", "127.0.0.1", port, dir);
+    }
+
+    /** The same traffic from the client address {@code client} to nginx at {@code server}. */
+    public static void drive(String client, String server, int port, Path dir) throws IOException, InterruptedException {
+        String base = "http://" + server + ":" + port;
         String curl = PrivilegedCondition.which("curl");
         Path body = dir.resolve("body.bin");
         Files.write(body, new byte[3000]);
@@ -42,16 +47,16 @@ public final class HttpTraffic {
         // a trace context header
         run(dir, curl, "-s", "-o", "/dev/null", "-H", "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
                 base + "/echo");
-        pipelined(port);
+        pipelined(server, port);
         // the same 4-tuple twice: a new connection after a close is a new flow (and a new tshark conversation)
         for (int i = 0; i < 2; i++) {
-            oneShotFromFixedPort(port, 47000 + (int) (ProcessHandle.current().pid() % 1000));
+            oneShotFromFixedPort(client, server, port, 47000 + (int) (ProcessHandle.current().pid() % 1000));
         }
     }
 
     /** Three requests written at once; the last asks nginx to close, so reading to the end gets all answers. */
-    private static void pipelined(int port) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+    private static void pipelined(String server, int port) throws IOException {
+        try (Socket s = new Socket(server, port)) {
             String reqs = "GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n"
                     + "GET /missing-too HTTP/1.1\r\nHost: t\r\n\r\n"
                     + "GET /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
@@ -62,11 +67,11 @@ public final class HttpTraffic {
         }
     }
 
-    private static void oneShotFromFixedPort(int port, int localPort) throws IOException {
+    private static void oneShotFromFixedPort(String client, String server, int port, int localPort) throws IOException {
         try (Socket s = new Socket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", localPort));
-            s.connect(new InetSocketAddress("127.0.0.1", port));
+            s.bind(new InetSocketAddress(client, localPort));
+            s.connect(new InetSocketAddress(server, port));
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             drain(s.getInputStream());
         }

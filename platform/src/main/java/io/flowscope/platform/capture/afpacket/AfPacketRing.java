@@ -6,6 +6,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.flowscope.platform.capture.FrameSink;
+import io.flowscope.platform.packet.PacketDecoder;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -45,6 +46,20 @@ public final class AfPacketRing implements AutoCloseable {
     public static final int LINKTYPE_ETHERNET = 1;
     /** LINKTYPE_RAW: IP with no link header (tun devices, ARPHRD_NONE). */
     public static final int LINKTYPE_RAW = 101;
+
+    /**
+     * The link type of an interface's frames as a SOCK_RAW packet socket hands them, from its ARPHRD type:
+     * 802.11 monitor interfaces give 802.11 frames, with radiotap (803) or without (801); PPP (512) and
+     * ARPHRD_NONE (65534: tun, WireGuard) give IP with no link header; the rest Ethernet headers.
+     */
+    static int linkTypeOf(int arphrd) {
+        return switch (arphrd) {
+            case 801 -> PacketDecoder.LINKTYPE_IEEE802_11;
+            case 803 -> PacketDecoder.LINKTYPE_IEEE802_11_RADIOTAP;
+            case 512, 65534 -> LINKTYPE_RAW;
+            default -> LINKTYPE_ETHERNET;
+        };
+    }
 
     private final String interfaceName;
     private final int interfaceIndex;
@@ -96,7 +111,7 @@ public final class AfPacketRing implements AutoCloseable {
             throw new IOException("no network interface " + interfaceName + " (" + strerror(e) + ")");
         }
         int type = arphrdType(interfaceName);
-        int linkType = type == 65534 ? LINKTYPE_RAW : LINKTYPE_ETHERNET;
+        int linkType = linkTypeOf(type);
         BpfProgram filter = filterExpression == null || filterExpression.isBlank() ? null
                 : BpfProgram.compile(filterExpression, linkType, s.snapLength());
         int fd;

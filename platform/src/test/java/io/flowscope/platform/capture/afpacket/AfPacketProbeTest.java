@@ -80,14 +80,12 @@ class AfPacketProbeTest {
         assertThat(metrics).containsPattern("flowscope_capture_packets_total\\{interface=\"lo\",probe=\"afpacket\"\\} [1-9]");
         assertThat(metrics).contains("flowscope_capture_kernel_drops_total{interface=\"lo\",probe=\"afpacket\"}");
 
-        long sockets = LoopbackCaptureTest.packetSockets();
-        long mappings = LoopbackCaptureTest.ringMappings();
+        CaptureResourcesTest.Held held = CaptureResourcesTest.held();
         for (int i = 0; i < 3; i++) {
             JsonNode restarted = http.postJson("/api/v1/probes/afpacket/restart", "").json();
             assertThat(restarted.get("state").asText()).as(restarted.toString()).isEqualTo("RUNNING");
         }
-        assertThat(LoopbackCaptureTest.packetSockets()).as("AF_PACKET sockets after three restarts").isEqualTo(sockets);
-        assertThat(LoopbackCaptureTest.ringMappings()).as("ring mappings after three restarts").isEqualTo(mappings);
+        assertThat(CaptureResourcesTest.held()).as("AF_PACKET sockets and ring mappings after three restarts").isEqualTo(held);
         assertThat(metrics(http)).as("a restarted probe publishes its own counters, once")
                 .containsOnlyOnce("flowscope_capture_packets_total{interface=\"lo\",probe=\"afpacket\"}");
     }

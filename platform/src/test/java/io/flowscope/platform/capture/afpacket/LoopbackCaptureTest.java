@@ -17,7 +17,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -146,54 +145,6 @@ class LoopbackCaptureTest {
     void anInvalidFilterIsRefusedWithLibpcapsOwnMessage() {
         assertThatThrownBy(() -> BpfProgram.compile("tcp prot 80", AfPacketRing.LINKTYPE_ETHERNET, 65535))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tcp prot 80").hasMessageContaining("syntax error");
-    }
-
-    @Test
-    void startAndStopLeaveNoSocketOrMappingBehind() throws Exception {
-        try (PluginHost plugins = PluginHost.start(Importing.pluginsDir());
-             DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
-            Pipelines pipelines = new Pipelines(plugins, store, null);
-            // one first, so lazily loaded libraries and the store's own files are counted in the baseline
-            LiveCapture.start(pipelines, "lo", RingSettings.defaults(), "tcp port 1").close();
-            long sockets = packetSockets();
-            long mappings = ringMappings();
-            for (int i = 0; i < 5; i++) {
-                LiveCapture c = LiveCapture.start(pipelines, "lo", RingSettings.defaults(), "tcp port 1");
-                assertThat(packetSockets()).isEqualTo(sockets + 1);
-                assertThat(ringMappings()).as("the ring is mapped while capturing").isEqualTo(mappings + 1);
-                c.close();
-            }
-            assertThat(packetSockets()).isEqualTo(sockets);
-            assertThat(ringMappings()).isEqualTo(mappings);
-        }
-    }
-
-    /** This process's AF_PACKET sockets (their inodes are listed in /proc/net/packet). */
-    static long packetSockets() throws Exception {
-        java.util.Set<String> inodes = new java.util.HashSet<>();
-        for (String line : Files.readAllLines(Path.of("/proc/net/packet")).subList(1, Files.readAllLines(Path.of("/proc/net/packet")).size())) {
-            String[] f = line.trim().split("\\s+");
-            inodes.add(f[f.length - 1]);
-        }
-        long n = 0;
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[") && inodes.contains(target.substring(8, target.length() - 1))) {
-                        n++;
-                    }
-                } catch (java.io.IOException gone) {
-                    // the listing's own fd
-                }
-            }
-        }
-        return n;
-    }
-
-    /** Mappings of sockets in this process: /proc/self/maps names a packet ring "socket:[inode]". */
-    static long ringMappings() throws Exception {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("socket:")).count();
     }
 
     static void waitForFlows(DuckDbStore store, int port, int n) throws Exception {
