@@ -94,7 +94,7 @@ final class CaptureCommand implements Callable<Integer> {
             while (!stop && out.packets() < limit && System.nanoTime() < deadline) {
                 ring.read(sink, 100);
             }
-            ring.read(sink, 0); // what was queued before the end
+            ring.drain(sink); // what was queued before the end, the block the kernel was still filling included
             out.flush();
             stats = ring.statistics();
             packets = out.packets();

@@ -101,8 +101,8 @@ public final class LiveCapture implements AutoCloseable {
                 }
                 counts(pipeline);
             }
-            // what the kernel queued before the stop is read too
-            ring.read(pipeline.frames(), ring.interfaceIndex(), 0);
+            // what the kernel queued before the stop is read too, the block it was still filling included
+            ring.drain(pipeline.frames(), ring.interfaceIndex());
             counts(pipeline);
             stats();
         } catch (Throwable t) {

@@ -115,6 +115,25 @@ class LoopbackCaptureTest {
     }
 
     @Test
+    void theBlockTheKernelIsStillFillingIsReadWhenTheCaptureStops() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             PluginHost plugins = PluginHost.start(Importing.pluginsDir());
+             DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
+            int port = server.getLocalPort();
+            serveInBackground(server);
+            // a block is handed over when full or after 1.5 s: three small exchanges stay in the block being filled
+            RingSettings slow = new RingSettings(1 << 20, 4, 1500, 65_535, false, 0);
+            LiveCapture capture = LiveCapture.start(new Pipelines(plugins, store, null), "lo", slow, "tcp port " + port);
+            for (int i = 0; i < 3; i++) {
+                exchange(port, i);
+            }
+            capture.close(); // at once: the block is not retired yet
+            assertThat(StoreState.rows(store, "SELECT count(*), min(fin_count) FROM flow_log.l4_flow_log WHERE server_port = " + port))
+                    .as("the stop waits for the kernel to hand over the block it was filling").containsExactly("3|2");
+        }
+    }
+
+    @Test
     void readersSpreadByFanoutEachSeeWholeFlows() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              PluginHost plugins = PluginHost.start(Importing.pluginsDir());
