@@ -10,6 +10,8 @@ if [[ "${1:-}" == "--if-clang" ]] && ! { command -v clang && command -v bpftool 
   exit 0
 fi
 shopt -s nullglob
+# the kernel the objects are built against: bpf/prebuilt records the one its objects came from
+kernel_btf() { sha256sum "$here/build/vmlinux.h" | cut -d' ' -f1; }
 sources=("$here"/*.bpf.c)
 mkdir -p "$here/build"
 [[ -s "$here/build/vmlinux.h" ]] || bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$here/build/vmlinux.h"
@@ -19,7 +21,11 @@ for src in "${sources[@]}"; do
   if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$here/socket_trace.h" ]]; then
     continue
   fi
-  clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_"$arch" -I"$here/build" -I"$here" -c "$src" -o "$out"
+  # compiled from bpf/ with a relative name and the directory mapped away: the object does not depend on where
+  # the checkout is (BTF line info names the source), so a build can be compared with the prebuilt object
+  (cd "$here" && clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_"$arch" -fdebug-prefix-map="$here"=. -Ibuild -I. \
+      -c "$(basename "$src")" -o "$out")
   llvm-strip -g "$out" # DWARF goes; the BTF CO-RE needs stays
   echo "bpf: built $out"
 done
+kernel_btf > "$here/build/vmlinux.h.sha256"
