@@ -6,14 +6,15 @@
 #                          iproute2 (veth pairs the capture tests create), clang, llvm, libbpf-dev, bpftool
 #                          (bpf/build.sh, and the tests that check the objects' BTF)
 #   install-deps.sh bench  + redis, mariadb, wrk (traffic of bench/offline-import.sh); tcpreplay, socat and
-#                          iproute2 (bench/live-capture.sh: its UDP traffic, the replay into a veth in a namespace)
+#                          iproute2 (bench/live-capture.sh: its UDP traffic, the replay into a veth in a namespace);
+#                          gcc, clang, llvm, libbpf-dev, bpftool (bench/ebpf-overhead.sh: its loop, empty programs and loader)
 set -euo pipefail
 what="${1:-run}"
 pkgs=(openjdk-17-jdk-headless maven libpcap0.8 libbpf1)
 case "$what" in
   run) ;;
   test) pkgs+=(nginx-light tcpdump tshark curl iproute2 clang llvm libbpf-dev bpftool) ;;
-  bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk apache2-utils bc tcpreplay socat iproute2) ;;
+  bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk apache2-utils bc tcpreplay socat iproute2 gcc clang llvm libbpf-dev bpftool) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 missing=()
