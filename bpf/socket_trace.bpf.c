@@ -367,6 +367,17 @@ static __always_inline void send_data(void *ctx, struct scratch *s, struct sock 
 	submit(ctx, s, size);
 }
 
+/* The arguments the enter tracepoint kept for this thread's syscall, taken out of the table. */
+static __always_inline bool take_inflight(__u64 id, struct inflight *a)
+{
+	struct inflight *in = bpf_map_lookup_elem(&inflight, &id);
+	if (!in)
+		return false;
+	*a = *in;
+	bpf_map_delete_elem(&inflight, &id);
+	return true;
+}
+
 static __always_inline bool is_ingress(__u8 syscall)
 {
 	return syscall == FS_SYS_READ || syscall == FS_SYS_READV || syscall == FS_SYS_RECVFROM
@@ -377,11 +388,9 @@ static __always_inline bool is_ingress(__u8 syscall)
 static __always_inline void data_exit(void *ctx, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *in = bpf_map_lookup_elem(&inflight, &id);
-	if (!in)
+	struct inflight a;
+	if (!take_inflight(id, &a))
 		return;
-	struct inflight a = *in;
-	bpf_map_delete_elem(&inflight, &id);
 	if (ret <= 0)
 		return;
 	struct sock *sk = socket_of(a.fd);
@@ -417,11 +426,9 @@ static __always_inline void data_exit(void *ctx, long ret)
 static __always_inline void mmsg_exit(void *ctx, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *in = bpf_map_lookup_elem(&inflight, &id);
-	if (!in)
+	struct inflight a;
+	if (!take_inflight(id, &a))
 		return;
-	struct inflight a = *in;
-	bpf_map_delete_elem(&inflight, &id);
 	if (ret <= 0)
 		return;
 	struct sock *sk = socket_of(a.fd);
@@ -447,11 +454,9 @@ static __always_inline void mmsg_exit(void *ctx, long ret)
 static __always_inline void open_exit(void *ctx, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight *in = bpf_map_lookup_elem(&inflight, &id);
-	if (!in)
+	struct inflight a;
+	if (!take_inflight(id, &a))
 		return;
-	struct inflight a = *in;
-	bpf_map_delete_elem(&inflight, &id);
 	__u32 fd;
 	__u8 role;
 	if (a.syscall == FS_SYS_CONNECT) {
