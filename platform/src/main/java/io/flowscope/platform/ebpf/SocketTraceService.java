@@ -2,11 +2,8 @@ package io.flowscope.platform.ebpf;
 
 import io.flowscope.api.SocketTrace;
 import io.flowscope.api.SocketTraceRequest;
+import io.flowscope.platform.os.Capabilities;
 import io.flowscope.platform.pipeline.Pipelines;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The host's socket tracing as probes ask for it ({@code ProbeContext.traceSockets}): privileges checked
@@ -14,10 +11,6 @@ import java.nio.file.Path;
  * pipelines.
  */
 public final class SocketTraceService {
-
-    private static final int CAP_SYS_ADMIN = 21;
-    private static final int CAP_PERFMON = 38;
-    private static final int CAP_BPF = 39;
 
     private final Pipelines pipelines;
 
@@ -46,21 +39,8 @@ public final class SocketTraceService {
 
     /** Why this process cannot load tracing programs, or null when it can (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN). */
     static String missingPrivilege() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    boolean admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
-                    boolean bpf = (caps & (1L << CAP_BPF)) != 0 && (caps & (1L << CAP_PERFMON)) != 0;
-                    return admin || bpf ? null
-                            : "no privilege: loading eBPF programs needs root, or CAP_BPF and CAP_PERFMON, which this process does not have";
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        boolean bpf = Capabilities.has(Capabilities.CAP_BPF) && Capabilities.has(Capabilities.CAP_PERFMON);
+        return bpf || Capabilities.has(Capabilities.CAP_SYS_ADMIN) ? null
+                : "no privilege: loading eBPF programs needs root, or CAP_BPF and CAP_PERFMON, which this process does not have";
     }
 }

@@ -2,12 +2,10 @@ package io.flowscope.platform.capture.afpacket;
 
 import io.flowscope.api.PacketCapture;
 import io.flowscope.api.PacketCaptureRequest;
+import io.flowscope.platform.os.Capabilities;
 import io.flowscope.platform.pipeline.Pipelines;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The host's packet capture as probes ask for it ({@code ProbeContext.capturePackets}): a request becomes
@@ -16,8 +14,6 @@ import java.nio.file.Path;
  * console traffic left out in the kernel, so watching loopback does not watch itself being watched.
  */
 public final class PacketCaptureService {
-
-    private static final int CAP_NET_RAW = 13;
 
     private final Pipelines pipelines;
     private final MeterRegistry registry;
@@ -87,20 +83,8 @@ public final class PacketCaptureService {
 
     /** Why this process cannot open AF_PACKET sockets, or null when it can (CAP_NET_RAW in its effective set). */
     static String missingPrivilege() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    return (caps & (1L << CAP_NET_RAW)) != 0 ? null
-                            : "no privilege: capturing packets needs root or CAP_NET_RAW, which this process does not have"
-                                    + " (run Flowscope as root, or grant it: setcap cap_net_raw,cap_net_admin+ep on its java)";
-                }
-            }
-            return null; // not Linux's /proc: let the socket call say what is wrong
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return Capabilities.has(Capabilities.CAP_NET_RAW) ? null
+                : "no privilege: capturing packets needs root or CAP_NET_RAW, which this process does not have"
+                        + " (run Flowscope as root, or grant it: setcap cap_net_raw,cap_net_admin+ep on its java)";
     }
 }
