@@ -173,9 +173,15 @@ static __always_inline bool process_wanted(__u32 tgid)
 			return true;
 	}
 	if (fs_config.filter_cgroups) {
-		__u64 cg = bpf_get_current_cgroup_id();
-		if (bpf_map_lookup_elem(&cgroup_filter, &cg))
-			return true;
+		/* a filtered cgroup takes its descendants, those made later included: level 0 is the root, the
+		 * current cgroup is the deepest level that has an id */
+		for (int level = 1; level < FS_CGROUP_LEVELS; level++) {
+			__u64 cg = bpf_get_current_ancestor_cgroup_id(level);
+			if (!cg)
+				break;
+			if (bpf_map_lookup_elem(&cgroup_filter, &cg))
+				return true;
+		}
 	}
 	return false;
 }
@@ -587,6 +593,9 @@ static __always_inline struct fs_process_event *process_event(__u32 type)
 	p->child_pid = 0;
 	p->exit_code = 0;
 	p->filename_len = 0;
+	p->cgroup_id = bpf_get_current_cgroup_id();
+	p->args_len = 0;
+	p->args_full_len = 0;
 	return p;
 }
 
@@ -601,6 +610,16 @@ int process_exec(struct trace_event_raw_sched_process_exec *ctx)
 	p->filename_len = n > 0 ? n - 1 : 0;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	p->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	/* the new program's arguments are on its stack already: read here, a process that ends at once keeps
+	 * its command line (user space reading /proc later would find it gone) */
+	__u64 start = BPF_CORE_READ(task, mm, arg_start);
+	__u64 end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 len = end > start ? end - start : 0;
+	p->args_full_len = len;
+	if (len > FS_ARGS_LEN)
+		len = FS_ARGS_LEN;
+	if (len > 0 && bpf_probe_read_user(p->args, len, (void *)start) == 0)
+		p->args_len = len;
 	submit(ctx, p, sizeof(*p));
 	return 0;
 }

@@ -14,6 +14,8 @@
 #define FS_MAX_PAYLOAD 8192
 #define FS_COMM_LEN 16
 #define FS_FILENAME_LEN 256
+#define FS_ARGS_LEN 512         /* bytes of an exec's arguments kept (a power of two) */
+#define FS_CGROUP_LEVELS 16     /* cgroup filter: ancestors looked at, the cgroup itself included */
 #define FS_MAX_FILTERS 64
 
 enum fs_event_type {
@@ -63,7 +65,7 @@ struct fs_config {
 	__u8 use_perf;              /* 1: perf buffer transport, 0: ring buffer */
 	__u8 filter_pids;           /* 1: only processes in `pid_filter` ... */
 	__u8 filter_comms;          /* ... or whose name is in `comm_filter` ... */
-	__u8 filter_cgroups;        /* ... or whose cgroup is in `cgroup_filter` */
+	__u8 filter_cgroups;        /* ... or whose cgroup or an ancestor of it is in `cgroup_filter` */
 	__u8 filter_ports;          /* 1: only sockets with a local or remote port in `port_filter` */
 	__u8 pad[7];
 };
@@ -107,6 +109,10 @@ struct fs_process_event {
 	__s32 exit_code;            /* exit */
 	__u32 filename_len;         /* exec: bytes of filename */
 	char filename[FS_FILENAME_LEN]; /* exec: the executable */
+	__u64 cgroup_id;            /* the process's cgroup v2 id (its directory's inode) */
+	__u32 args_len;             /* exec: bytes of args kept */
+	__u32 args_full_len;        /* exec: bytes of the whole argument block */
+	char args[FS_ARGS_LEN];     /* exec: the arguments, NUL-separated, read from the new program's stack */
 };
 
 #endif

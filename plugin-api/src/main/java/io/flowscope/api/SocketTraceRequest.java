@@ -24,6 +24,7 @@ public final class SocketTraceRequest {
     private final List<Integer> pids;
     private final List<String> processNames;
     private final List<Integer> ports;
+    private final List<String> cgroups;
     private final Transport transport;
 
     private SocketTraceRequest(Builder b) {
@@ -38,6 +39,7 @@ public final class SocketTraceRequest {
         this.pids = List.copyOf(b.pids);
         this.processNames = List.copyOf(b.processNames);
         this.ports = List.copyOf(b.ports);
+        this.cgroups = List.copyOf(b.cgroups);
         this.transport = Objects.requireNonNull(b.transport, "transport");
         for (int p : ports) {
             if (p < 1 || p > 65535) {
@@ -66,6 +68,16 @@ public final class SocketTraceRequest {
         return pids;
     }
 
+    /**
+     * Only processes in these cgroups or below them (cgroup v2 paths such as {@code /system.slice/nginx.service},
+     * relative to the cgroup mount), with {@link #pids()} and {@link #processNames()}: any of them.
+     *
+     * @since 1.3.0
+     */
+    public List<String> cgroups() {
+        return cgroups;
+    }
+
     /** Only processes of these names (as the kernel shows them: at most 15 characters). */
     public List<String> processNames() {
         return processNames;
@@ -83,7 +95,8 @@ public final class SocketTraceRequest {
     @Override
     public String toString() {
         return "payload=" + payloadBytes + " transport=" + transport + (pids.isEmpty() ? "" : " pids=" + pids)
-                + (processNames.isEmpty() ? "" : " names=" + processNames) + (ports.isEmpty() ? "" : " ports=" + ports);
+                + (processNames.isEmpty() ? "" : " names=" + processNames) + (cgroups.isEmpty() ? "" : " cgroups=" + cgroups)
+                + (ports.isEmpty() ? "" : " ports=" + ports);
     }
 
     /** Builder of {@link SocketTraceRequest}. */
@@ -93,6 +106,7 @@ public final class SocketTraceRequest {
         private List<Integer> pids = List.of();
         private List<String> processNames = List.of();
         private List<Integer> ports = List.of();
+        private List<String> cgroups = List.of();
         private Transport transport = Transport.RING_BUFFER;
 
         private Builder(byte[] object) {
@@ -105,6 +119,8 @@ public final class SocketTraceRequest {
         public Builder pids(List<Integer> v) { pids = Objects.requireNonNull(v); return this; }
         /** Sets the process names traced. */
         public Builder processNames(List<String> v) { processNames = Objects.requireNonNull(v); return this; }
+        /** Sets the cgroups traced (since 1.3.0). */
+        public Builder cgroups(List<String> v) { cgroups = Objects.requireNonNull(v); return this; }
         /** Sets the ports traced. */
         public Builder ports(List<Integer> v) { ports = Objects.requireNonNull(v); return this; }
         /** Sets the transport (default the ring buffer). */

@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,14 +27,21 @@ public final class ProcessTable {
 
     /** One process as known now; {@code exitMicros} 0 while it runs. */
     public record Info(int pid, int ppid, String name, String executable, List<String> commandLine, long startMicros,
-                       String cgroup, String containerId, long exitMicros, int exitCode) {
+                       String cgroup, long cgroupId, String containerId, long exitMicros, int exitCode) {
 
         Info exited(long at, int code) {
-            return new Info(pid, ppid, name, executable, commandLine, startMicros, cgroup, containerId, at, code);
+            return new Info(pid, ppid, name, executable, commandLine, startMicros, cgroup, cgroupId, containerId, at, code);
+        }
+
+        Info withCommandLine(List<String> args) {
+            return new Info(pid, ppid, name, executable, args, startMicros, cgroup, cgroupId, containerId, exitMicros,
+                    exitCode);
         }
     }
 
     private static final Path PROC = Path.of("/proc");
+    /** Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host. */
+    private static final Path CGROUP_ROOT = cgroup2Mount();
     /** A container runtime's id in a cgroup path: 64 hex digits (docker-…scope, cri-containerd-…, /docker/…). */
     private static final Pattern CONTAINER = Pattern.compile("([0-9a-f]{64})");
 
@@ -59,8 +65,11 @@ public final class ProcessTable {
         }
     }
 
-    /** An exec, fork or exit event of the socket-trace program at {@code off}. */
-    void event(ByteBuffer raw, int off, long tsMicros) {
+    /**
+     * An exec, fork or exit event of the socket-trace program at {@code off}: the table is updated and the event
+     * returned as a row of {@code event.proc_event}, or null when it is not one (a thread's fork).
+     */
+    ProcessEvent event(ByteBuffer raw, int off, long tsMicros) {
         ByteBuffer b = raw.order() == ByteOrder.nativeOrder() ? raw : raw.duplicate().order(ByteOrder.nativeOrder());
         int type = b.getInt(off + Header.TYPE);
         int pid = b.getInt(off + Header.PID);
@@ -70,24 +79,75 @@ public final class ProcessTable {
                 byte[] f = new byte[n];
                 b.get(off + Process.FILENAME, f);
                 String executable = new String(f, StandardCharsets.UTF_8);
+                List<String> args = arguments(b, off);
+                boolean wholeArgs = b.getInt(off + Process.ARGS_LEN) == b.getInt(off + Process.ARGS_FULL_LEN);
+                long cgroupId = b.getLong(off + Process.CGROUP_ID);
+                String name = comm(b, off);
                 Info before = processes.get(pid);
-                // gone already (a short-lived process): what the event says is kept
-                put(read(pid, tsMicros, executable).orElseGet(() -> new Info(pid, before != null ? before.ppid()
-                        : b.getInt(off + Process.PPID), SocketTraceLayout.string(b, off + Header.COMM, SocketTraceLayout.COMM_LEN),
-                        executable, List.of(), tsMicros, before != null ? before.cgroup() : "",
-                        before != null ? before.containerId() : null, 0, 0)));
+                // /proc is read after the event: by then the process may have exec'd again (a launcher such as
+                // jspawnhelper), moved to another cgroup, or ended. The event's program, name and arguments win;
+                // /proc and what was known before give the rest where they still agree with the event.
+                Info proc = read(pid, tsMicros, executable).orElse(null);
+                Info known = proc != null ? proc : before;
+                Info cgroupSource = proc != null && proc.cgroupId() == cgroupId ? proc
+                        : before != null && before.cgroupId() == cgroupId ? before : null;
+                List<String> commandLine = wholeArgs || proc == null || !proc.name().equals(name)
+                        || proc.commandLine().isEmpty() ? args : proc.commandLine();
+                Info now = new Info(pid, b.getInt(off + Process.PPID), name, executable, commandLine,
+                        known != null ? known.startMicros() : tsMicros, cgroupSource != null ? cgroupSource.cgroup() : "",
+                        cgroupId, cgroupSource != null ? cgroupSource.containerId() : null, 0, 0);
+                put(now);
+                return ProcessEvent.of(tsMicros, ProcessEvent.Type.EXEC, now, ProcessEvent.NO_EXIT_CODE);
             }
             case SocketTraceLayout.EVENT_FORK -> {
                 int child = b.getInt(off + Process.CHILD_PID);
-                // a new thread is a fork too: only a new thread group is a process
-                if (!processes.containsKey(child)) {
-                    read(child, tsMicros, null).filter(i -> i.pid() == child).ifPresent(this::put);
+                Info before = processes.get(child);
+                if (before != null && before.exitMicros() == 0) {
+                    return null; // known and running: a thread of it, or seen in /proc already
                 }
+                // a new thread is a fork too: only a new thread group is a process (/proc tells which; a child
+                // gone before it could be read is left to its exec and exit events)
+                Info now = read(child, tsMicros, null).filter(i -> i.pid() == child).orElse(null);
+                if (now == null) {
+                    return null;
+                }
+                put(now);
+                return ProcessEvent.of(tsMicros, ProcessEvent.Type.FORK, now, ProcessEvent.NO_EXIT_CODE);
             }
-            case SocketTraceLayout.EVENT_EXIT -> processes.computeIfPresent(pid,
-                    (k, i) -> i.exited(tsMicros, b.getInt(off + Process.EXIT_CODE)));
-            default -> { }
+            case SocketTraceLayout.EVENT_EXIT -> {
+                int code = b.getInt(off + Process.EXIT_CODE);
+                Info gone = processes.computeIfPresent(pid, (k, i) -> i.exited(tsMicros, code));
+                if (gone == null) {
+                    gone = new Info(pid, b.getInt(off + Process.PPID), comm(b, off), null, List.of(), 0, "",
+                            b.getLong(off + Process.CGROUP_ID), null, tsMicros, code);
+                }
+                return ProcessEvent.of(tsMicros, ProcessEvent.Type.EXIT, gone, code);
+            }
+            default -> {
+                return null;
+            }
         }
+    }
+
+    /** An exec event's arguments (NUL-separated; the last one cut when the block was longer than the event holds). */
+    private static List<String> arguments(ByteBuffer b, int off) {
+        int n = Math.min(b.getInt(off + Process.ARGS_LEN), Process.ARGS_CAPACITY);
+        if (n == 0) {
+            return List.of();
+        }
+        byte[] a = new byte[n];
+        b.get(off + Process.ARGS, a);
+        return splitArguments(a, a.length);
+    }
+
+    /** NUL-separated arguments, as /proc/PID/cmdline and the exec event hold them. */
+    private static List<String> splitArguments(byte[] a, int n) {
+        int end = a[n - 1] == 0 ? n - 1 : n;
+        return List.of(new String(a, 0, end, StandardCharsets.UTF_8).split("\0", -1));
+    }
+
+    private static String comm(ByteBuffer b, int off) {
+        return SocketTraceLayout.string(b, off + Header.COMM, SocketTraceLayout.COMM_LEN);
     }
 
     private void put(Info i) {
@@ -125,14 +185,12 @@ public final class ProcessTable {
                 // kernel threads have no executable; a short-lived process may be gone: the event's filename stays
             }
             byte[] cmd = Files.readAllBytes(dir.resolve("cmdline"));
-            List<String> args = cmd.length == 0 ? List.of()
-                    : Arrays.asList(new String(cmd, 0, cmd[cmd.length - 1] == 0 ? cmd.length - 1 : cmd.length,
-                            StandardCharsets.UTF_8).split("\0", -1));
+            List<String> args = cmd.length == 0 ? List.of() : splitArguments(cmd, cmd.length);
             String cgroup = cgroup(dir);
             Matcher m = CONTAINER.matcher(cgroup);
             String container = m.find() ? m.group(1) : null;
-            return java.util.Optional.of(new Info(pid, ppid, name, exe, List.copyOf(args), start(dir, seenMicros), cgroup,
-                    container, 0, 0));
+            return java.util.Optional.of(new Info(pid, ppid, name, exe, args, start(dir, seenMicros), cgroup,
+                    cgroupId(cgroup), container, 0, 0));
         } catch (IOException | RuntimeException gone) {
             return java.util.Optional.empty();
         }
@@ -145,6 +203,35 @@ public final class ProcessTable {
             }
         }
         return "";
+    }
+
+    private static Path cgroup2Mount() {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[2].equals("cgroup2")) {
+                    return Path.of(f[1]);
+                }
+            }
+        } catch (IOException e) {
+            // then the usual place
+        }
+        return Path.of("/sys/fs/cgroup");
+    }
+
+    /** The cgroup v2 mount point. */
+    static Path cgroupRoot() {
+        return CGROUP_ROOT;
+    }
+
+    /** A cgroup v2 path's id (the inode of its directory, as bpf_get_current_cgroup_id gives it), 0 when unknown. */
+    static long cgroupId(String path) {
+        try {
+            Object ino = Files.getAttribute(CGROUP_ROOT.resolve(path.startsWith("/") ? path.substring(1) : path), "unix:ino");
+            return ((Number) ino).longValue();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Start time from /proc/PID/stat (clock ticks since boot), as µs since the epoch. */

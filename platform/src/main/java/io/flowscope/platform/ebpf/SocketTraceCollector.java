@@ -30,16 +30,18 @@ public final class SocketTraceCollector implements SocketTrace {
     private static final int PERF_PAGES_PER_CPU = 256;
 
     /** What to trace. */
-    public record Settings(int payloadBytes, List<Integer> pids, List<String> processNames, List<Integer> ports,
-                           boolean perfBuffer) {
+    /** What to trace; {@code cgroups} are cgroup v2 paths (relative to the cgroup mount), each with what is below it. */
+    public record Settings(int payloadBytes, List<Integer> pids, List<String> processNames, List<String> cgroups,
+                           List<Integer> ports, boolean perfBuffer) {
         public Settings {
             pids = List.copyOf(pids);
             processNames = List.copyOf(processNames);
+            cgroups = List.copyOf(cgroups);
             ports = List.copyOf(ports);
         }
 
         public static Settings defaults() {
-            return new Settings(1024, List.of(), List.of(), List.of(), false);
+            return new Settings(1024, List.of(), List.of(), List.of(), List.of(), false);
         }
     }
 
@@ -79,14 +81,16 @@ public final class SocketTraceCollector implements SocketTrace {
         Pipeline pipeline = null;
         try {
             int self = (int) ProcessHandle.current().pid();
+            List<Long> cgroups = cgroupIds(settings.cgroups());
             o.setReadOnly(SocketTraceLayout.config(settings.payloadBytes(), self, 64 * 1024, settings.perfBuffer(),
-                    !settings.pids().isEmpty(), !settings.processNames().isEmpty(), false, !settings.ports().isEmpty()));
+                    !settings.pids().isEmpty(), !settings.processNames().isEmpty(), !cgroups.isEmpty(),
+                    !settings.ports().isEmpty()));
             if (settings.perfBuffer()) {
                 // the ring buffer is not used: not made (a kernel before 5.8 could not make it)
                 o.setAutocreate("events", false);
             }
             o.load();
-            filters(o, settings);
+            filters(o, settings, cgroups);
             List<BpfObject.Attachment> attached = o.attachAll();
             for (BpfObject.Attachment a : attached) {
                 if (!a.attached()) {
@@ -111,7 +115,21 @@ public final class SocketTraceCollector implements SocketTrace {
         }
     }
 
-    private static void filters(BpfObject o, Settings s) {
+    /** The ids of cgroup paths; a path that is not a cgroup is refused with its name. */
+    private static List<Long> cgroupIds(List<String> paths) {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (String p : paths) {
+            long id = ProcessTable.cgroupId(p);
+            if (id == 0) {
+                throw new BpfException("cgroup filter: " + p + " is not a cgroup v2 directory under "
+                        + ProcessTable.cgroupRoot());
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static void filters(BpfObject o, Settings s, List<Long> cgroups) {
         try (Memory one = new Memory(1)) {
             one.setByte(0, (byte) 1);
             for (int pid : s.pids()) {
@@ -126,6 +144,12 @@ public final class SocketTraceCollector implements SocketTrace {
                     byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     k.write(0, n, 0, Math.min(n.length, SocketTraceLayout.COMM_LEN - 1));
                     put(o, "comm_filter", k, one);
+                }
+            }
+            for (long id : cgroups) {
+                try (Memory k = new Memory(8)) {
+                    k.setLong(0, id);
+                    put(o, "cgroup_filter", k, one);
                 }
             }
             for (int port : s.ports()) {
@@ -151,7 +175,11 @@ public final class SocketTraceCollector implements SocketTrace {
             if (type <= SocketTraceLayout.EVENT_CLOSE) {
                 socketEvents.event(b, off);
             } else {
-                processes.event(b, off, socketEvents.epochMicros(b.getLong(off + SocketTraceLayout.Header.TS_NS)));
+                ProcessEvent e = processes.event(b, off,
+                        socketEvents.epochMicros(b.getLong(off + SocketTraceLayout.Header.TS_NS)));
+                if (e != null) {
+                    pipeline.processEvent(e);
+                }
             }
         };
         try (pipeline) {

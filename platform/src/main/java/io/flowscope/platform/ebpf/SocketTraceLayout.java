@@ -68,7 +68,12 @@ public final class SocketTraceLayout {
         public static final int FILENAME_LEN = 52;
         public static final int FILENAME = 56;
         public static final int FILENAME_CAPACITY = 256;
-        public static final int BYTES = 312;
+        public static final int CGROUP_ID = 312;
+        public static final int ARGS_LEN = 320;
+        public static final int ARGS_FULL_LEN = 324;
+        public static final int ARGS = 328;
+        public static final int ARGS_CAPACITY = 512;
+        public static final int BYTES = 840;
 
         private Process() {
         }

@@ -2,6 +2,7 @@ package io.flowscope.platform.pipeline;
 
 import io.flowscope.platform.budget.ByteBudget;
 import io.flowscope.platform.capture.FrameSink;
+import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.l7.L7Pipeline;
 import io.flowscope.platform.l7.ProtocolHandle;
@@ -104,6 +105,11 @@ public final class Pipeline implements AutoCloseable {
     /** The L7 stage's budgets and open sessions. */
     public L7Pipeline l7() {
         return l7;
+    }
+
+    /** A process event of the traced host, stored beside the flows it explains (event.proc_event). */
+    public void processEvent(ProcessEvent event) {
+        writer.processEvent(event);
     }
 
     private void maybeTick() {

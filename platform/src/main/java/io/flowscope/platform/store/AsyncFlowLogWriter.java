@@ -1,5 +1,6 @@
 package io.flowscope.platform.store;
 
+import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.l7.L7Record;
 import io.flowscope.platform.l7.RecordSink;
@@ -50,6 +51,11 @@ public final class AsyncFlowLogWriter implements RowWriter {
     @Override
     public void l7(L7Record record) {
         add(record);
+    }
+
+    @Override
+    public void processEvent(ProcessEvent event) {
+        add(event);
     }
 
     /** Write batches committed by the underlying writer (valid after {@link #close()}). */
@@ -110,8 +116,10 @@ public final class AsyncFlowLogWriter implements RowWriter {
                 for (Object o : items) {
                     if (o instanceof FlowReport f) {
                         writer.flow(f);
+                    } else if (o instanceof L7Record r) {
+                        writer.l7(r);
                     } else {
-                        writer.l7((L7Record) o);
+                        writer.processEvent((ProcessEvent) o);
                     }
                 }
             }

@@ -48,6 +48,11 @@ record Column<T>(String name, Type type, boolean notNull, boolean added, ToLongF
         return new Column<>(name, type, true, added, integer, real, text);
     }
 
+    /** The same column, NULL allowed (for a time that may be unknown). */
+    Column<T> nullable() {
+        return new Column<>(name, type, false, added, integer, real, text);
+    }
+
     /** The same column, added after the table's first version. */
     Column<T> addedLater() {
         return new Column<>(name, type, notNull, true, integer, real, text);

@@ -113,7 +113,7 @@ public final class DuckDbStore implements Store {
     private DuckDbQueryPolicy policy(long maxVectorBytes, long maxValueBytes) throws SQLException {
         Map<String, Double> columns = new HashMap<>();
         try (Statement s = root.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'flow_log'")) {
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema IN ('flow_log', 'event')")) {
             while (rs.next()) {
                 double bound = rs.getString(2).equals("VARCHAR") ? 3.0 * Schema.MAX_TEXT_CHARS : DuckDbQueryPolicy.FIXED;
                 columns.merge(rs.getString(1).toLowerCase(Locale.ROOT), bound, Math::max);
@@ -180,7 +180,7 @@ public final class DuckDbStore implements Store {
         return s;
     }
 
-    /** Both DELETEs in one transaction, so a failure leaves flows and requests as they were. */
+    /** Every table's DELETE in one transaction, so a failure leaves flows, requests and events as they were. */
     @Override
     public void deleteBefore(Instant cutoff) throws SQLException {
         // rounded up to the stored microseconds: a row at 10:00:03.000000 is before a cut-off at 10:00:03.0000001
@@ -189,7 +189,7 @@ public final class DuckDbStore implements Store {
         try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
-                for (String table : List.of("flow_log.l4_flow_log", "flow_log.l7_flow_log")) {
+                for (String table : List.of("flow_log.l4_flow_log", "flow_log.l7_flow_log", "event.proc_event")) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE time < make_timestamp(?)")) {
                         ps.setLong(1, micros);
                         ps.executeUpdate();

@@ -1,5 +1,6 @@
 package io.flowscope.platform.store;
 
+import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.l7.L7Record;
 import io.flowscope.platform.l7.RecordSink;
@@ -12,7 +13,7 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Writes l4_flow_log and l7_flow_log rows through DuckDB appenders (column batches, never one INSERT
+ * Writes l4_flow_log, l7_flow_log and event.proc_event rows through DuckDB appenders (column batches, never one INSERT
  * per row), each value from its column's declaration ({@link Tables}). Appenders buffer internally;
  * {@link #FLUSH_ROWS} rows of a table, or {@link #commit()}, make one committed batch (one transaction),
  * and {@link #close()} commits the rest. One writer per thread.
@@ -25,6 +26,7 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
     private final DuckDBConnection connection;
     private final Table<FlowReport> l4;
     private final Table<L7Record> l7;
+    private final Table<ProcessEvent> procEvents;
     private long batches;
 
     FlowLogWriter(DuckDbStore store, DuckDBConnection connection) throws SQLException {
@@ -33,6 +35,8 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
         connection.setAutoCommit(false);
         this.l4 = new Table<>(connection.createAppender("flow_log", Tables.L4_NAME), Tables.L4);
         this.l7 = new Table<>(connection.createAppender("flow_log", Tables.L7_NAME), Tables.l7(store::nextId));
+        this.procEvents = new Table<>(connection.createAppender("event", Tables.PROC_EVENT_NAME),
+                Tables.procEvent(store::nextId));
     }
 
     /** Batches committed so far. */
@@ -50,6 +54,11 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
         append(l7, r, "l7_flow_log");
     }
 
+    /** One event.proc_event row. */
+    public void processEvent(ProcessEvent e) {
+        append(procEvents, e, "proc_event");
+    }
+
     private <T> void append(Table<T> t, T row, String name) {
         try {
             t.append(row);
@@ -63,14 +72,16 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
 
     /** Makes every row appended so far queryable (one transaction); nothing when none is pending. */
     public void commit() throws SQLException {
-        if (l4.pending == 0 && l7.pending == 0) {
+        if (l4.pending == 0 && l7.pending == 0 && procEvents.pending == 0) {
             return;
         }
         l4.appender.flush();
         l7.appender.flush();
+        procEvents.appender.flush();
         connection.commit();
         l4.pending = 0;
         l7.pending = 0;
+        procEvents.pending = 0;
         batches++;
     }
 
@@ -86,6 +97,7 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
             try {
                 l4.appender.close();
                 l7.appender.close();
+                procEvents.appender.close();
             } finally {
                 connection.close();
             }

@@ -1,5 +1,6 @@
 package io.flowscope.platform.store;
 
+import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.l7.RecordSink;
 
 /**
@@ -8,6 +9,9 @@ import io.flowscope.platform.l7.RecordSink;
  * ({@link StoreWriteException}) if any.
  */
 public interface RowWriter extends RecordSink, AutoCloseable {
+
+    /** One event.proc_event row (a process started, forked or ended). */
+    void processEvent(ProcessEvent event);
 
     /** Commits every row handed so far once the oldest of them is at least {@code ageNanos} old. */
     void commitOlderThan(long ageNanos);

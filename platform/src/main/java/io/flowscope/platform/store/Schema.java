@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DuckDB's DDL of the flow_log tables, made from their column declarations ({@link Tables}): a table is
+ * DuckDB's DDL of the flow_log and event tables, made from their column declarations ({@link Tables}): a table is
  * created with every column; on an existing table, columns added later are added at the end.
  */
 final class Schema {
@@ -24,8 +24,10 @@ final class Schema {
     private static List<String> ddl() {
         List<String> s = new ArrayList<>();
         s.add("CREATE SCHEMA IF NOT EXISTS flow_log");
-        table(s, Tables.L4_NAME, Tables.L4);
-        table(s, Tables.L7_NAME, Tables.l7(() -> 0));
+        s.add("CREATE SCHEMA IF NOT EXISTS event");
+        table(s, "flow_log." + Tables.L4_NAME, Tables.L4);
+        table(s, "flow_log." + Tables.L7_NAME, Tables.l7(() -> 0));
+        table(s, "event." + Tables.PROC_EVENT_NAME, Tables.procEvent(() -> 0));
         // IPv4 columns are UINTEGER (fast to write and compare); this prints them dotted
         s.add("CREATE MACRO IF NOT EXISTS ip4_str(x) AS CASE WHEN x IS NULL THEN NULL ELSE "
                 + "concat((x >> 24) & 255, '.', (x >> 16) & 255, '.', (x >> 8) & 255, '.', x & 255) END");
@@ -33,14 +35,14 @@ final class Schema {
     }
 
     private static void table(List<String> s, String name, List<? extends Column<?>> columns) {
-        StringBuilder create = new StringBuilder("CREATE TABLE IF NOT EXISTS flow_log.").append(name).append(" (");
+        StringBuilder create = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(name).append(" (");
         for (int i = 0; i < columns.size(); i++) {
             create.append(i == 0 ? "\n  " : ",\n  ").append(definition(columns.get(i)));
         }
         s.add(create.append("\n)").toString());
         for (Column<?> c : columns) {
             if (c.added()) {
-                s.add("ALTER TABLE flow_log." + name + " ADD COLUMN IF NOT EXISTS " + definition(c));
+                s.add("ALTER TABLE " + name + " ADD COLUMN IF NOT EXISTS " + definition(c));
             }
         }
     }

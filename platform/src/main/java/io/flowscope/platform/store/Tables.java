@@ -13,6 +13,7 @@ import static io.flowscope.platform.store.Column.time;
 
 import io.flowscope.api.L7Message;
 import io.flowscope.platform.connection.Connection;
+import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.flow.TunnelInfo;
 import io.flowscope.platform.l7.L7Record;
@@ -34,6 +35,8 @@ final class Tables {
 
     static final String L4_NAME = "l4_flow_log";
     static final String L7_NAME = "l7_flow_log";
+    /** In the {@code event} schema, as DeepFlow keeps its events apart from its flow logs. */
+    static final String PROC_EVENT_NAME = "proc_event";
 
     /** l4_flow_log: one row per flow report. */
     static final List<Column<FlowReport>> L4 = l4();
@@ -188,6 +191,28 @@ final class Tables {
         c.add(integer("syscall_thread_0", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(0))).addedLater());
         c.add(integer("syscall_thread_1", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(1))).addedLater());
         c.add(integer("tunnel_type", UTINYINT, (L7Record r) -> r.connection.tunnelType()).addedLater());
+        return List.copyOf(c);
+    }
+
+    /** event.proc_event: one row per exec, process fork and process exit the socket-trace probe saw. */
+    static List<Column<ProcessEvent>> procEvent(LongSupplier ids) {
+        List<Column<ProcessEvent>> c = new ArrayList<>();
+        c.add(integer("_id", UBIGINT, (ProcessEvent e) -> ids.getAsLong()).required());
+        c.add(time("time", e -> e.timeMicros() / 1_000_000 * 1_000_000));
+        c.add(time("start_time", ProcessEvent::timeMicros));
+        c.add(time("end_time", ProcessEvent::timeMicros));
+        c.add(integer("signal_source", USMALLINT, e -> Connection.SIGNAL_EBPF));
+        c.add(text("event_type", e -> e.type().stored()));
+        c.add(integer("process_id", INTEGER, ProcessEvent::pid));
+        c.add(integer("parent_process_id", INTEGER, e -> orNull(e.ppid())));
+        c.add(text("process_kname", ProcessEvent::name));
+        c.add(text("executable", ProcessEvent::executable));
+        c.add(text("command_line", e -> e.commandLine().isEmpty() ? null : String.join(" ", e.commandLine())));
+        c.add(Column.<ProcessEvent>time("process_start_time", e -> e.startMicros() != 0 ? e.startMicros() : Column.NULL).nullable());
+        c.add(text("cgroup", e -> e.cgroup() == null || e.cgroup().isEmpty() ? null : e.cgroup()));
+        c.add(integer("cgroup_id", UBIGINT, e -> e.cgroupId() != 0 ? e.cgroupId() : Column.NULL));
+        c.add(text("container_id", ProcessEvent::containerId));
+        c.add(integer("exit_code", INTEGER, e -> e.exitCode() != ProcessEvent.NO_EXIT_CODE ? e.exitCode() : Column.NULL));
         return List.copyOf(c);
     }
 

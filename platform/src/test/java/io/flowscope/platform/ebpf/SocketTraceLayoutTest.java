@@ -57,7 +57,9 @@ class SocketTraceLayoutTest {
             check(raw, "fs_socket_event", SocketTraceLayout.Socket.BYTES, socket);
             check(raw, "fs_process_event", SocketTraceLayout.Process.BYTES, Map.of("ppid", SocketTraceLayout.Process.PPID,
                     "child_pid", SocketTraceLayout.Process.CHILD_PID, "exit_code", SocketTraceLayout.Process.EXIT_CODE,
-                    "filename_len", SocketTraceLayout.Process.FILENAME_LEN, "filename", SocketTraceLayout.Process.FILENAME));
+                    "filename_len", SocketTraceLayout.Process.FILENAME_LEN, "filename", SocketTraceLayout.Process.FILENAME,
+                    "cgroup_id", SocketTraceLayout.Process.CGROUP_ID, "args_len", SocketTraceLayout.Process.ARGS_LEN,
+                    "args_full_len", SocketTraceLayout.Process.ARGS_FULL_LEN, "args", SocketTraceLayout.Process.ARGS));
             check(raw, "fs_config", SocketTraceLayout.Config.BYTES, Map.of("payload_max", SocketTraceLayout.Config.PAYLOAD_MAX,
                     "self_tgid", SocketTraceLayout.Config.SELF_TGID, "wakeup_bytes", SocketTraceLayout.Config.WAKEUP_BYTES,
                     "use_perf", SocketTraceLayout.Config.USE_PERF, "filter_pids", SocketTraceLayout.Config.FILTER_PIDS,

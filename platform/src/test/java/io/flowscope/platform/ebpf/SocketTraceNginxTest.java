@@ -39,7 +39,7 @@ class SocketTraceNginxTest {
             long curlPid;
             long wallMicros;
             try (SocketTraceCollector c = SocketTraceCollector.start(new Pipelines(plugins, store, null),
-                    SocketTraceObjects.bytes(), new SocketTraceCollector.Settings(1024, List.of(), List.of(), List.of(nginx.port()), perfBuffer))) {
+                    SocketTraceObjects.bytes(), new SocketTraceCollector.Settings(1024, List.of(), List.of(), List.of(), List.of(nginx.port()), perfBuffer))) {
                 assertThat(c.attachments()).allMatch(BpfObject.Attachment::attached);
                 long start = System.nanoTime();
                 // one curl, one keep-alive connection, five requests

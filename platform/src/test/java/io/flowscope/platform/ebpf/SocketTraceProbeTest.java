@@ -79,6 +79,25 @@ class SocketTraceProbeTest {
                 assertThat(r.get("process_kname_1").asText()).isEqualTo("nginx");
                 assertThat(r.get("process_id_0").asLong()).isEqualTo(curl.pid());
             }
+            // curl's life as process events, through the read-only SQL endpoint (the JDK's launcher execs first)
+            String sql = "SELECT event_type, process_kname, command_line, exit_code FROM event.proc_event WHERE process_id = "
+                    + curl.pid() + " AND process_kname = 'curl' AND event_type <> 'fork' ORDER BY start_time";
+            JsonNode events = null;
+            while (System.nanoTime() < end) {
+                events = http.postText("/api/v1/sql", sql).json();
+                if (events.get("row_count").asInt() >= 2) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(events.get("row_count").asInt()).as(events.toString()).isEqualTo(2);
+            JsonNode exec = events.get("rows").get(0);
+            assertThat(exec.get(0).asText()).isEqualTo("exec");
+            assertThat(exec.get(1).asText()).isEqualTo("curl");
+            assertThat(exec.get(2).asText()).contains("curl -s -o /dev/null").endsWith(base + "/boom");
+            JsonNode exit = events.get("rows").get(1);
+            assertThat(exit.get(0).asText()).isEqualTo("exit");
+            assertThat(exit.get(3).asInt()).isZero();
         }
     }
 }

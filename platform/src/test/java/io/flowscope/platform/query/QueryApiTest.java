@@ -119,6 +119,7 @@ class QueryApiTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "DROP TABLE flow_log.l4_flow_log",
+        "DELETE FROM event.proc_event",
         "INSERT INTO flow_log.l4_flow_log SELECT * FROM flow_log.l4_flow_log",
         "ATTACH '/tmp/other.duckdb' AS other",
         "COPY flow_log.l4_flow_log TO '/tmp/out.csv'",

@@ -1,5 +1,6 @@
 package io.flowscope.platform.testing;
 
+import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.l7.L7Record;
 import io.flowscope.platform.store.RowWriter;
@@ -10,6 +11,7 @@ import java.util.List;
 public final class CollectingWriter implements RowWriter {
     public final List<FlowReport> flows = new ArrayList<>();
     public final List<L7Record> requests = new ArrayList<>();
+    public final List<ProcessEvent> processEvents = new ArrayList<>();
 
     @Override
     public void flow(FlowReport report) {
@@ -19,6 +21,11 @@ public final class CollectingWriter implements RowWriter {
     @Override
     public void l7(L7Record record) {
         requests.add(record);
+    }
+
+    @Override
+    public void processEvent(ProcessEvent event) {
+        processEvents.add(event);
     }
 
     @Override

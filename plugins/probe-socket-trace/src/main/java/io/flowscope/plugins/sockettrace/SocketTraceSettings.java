@@ -13,8 +13,9 @@ import java.util.Set;
  *
  * <pre>
  * payload-bytes   bytes of payload kept per read or write (default 1024, at most 8192)
- * pids            only these processes (comma-separated), with process-names: either
+ * pids            only these processes (comma-separated), with process-names and cgroups: any
  * process-names   only processes of these names (as the kernel shows them, at most 15 characters)
+ * cgroups         only processes in these cgroup v2 paths or below them (e.g. /system.slice/nginx.service)
  * ports           only sockets with one of these ports at either end
  * transport       ring-buffer (default) | perf-buffer (kernels before 5.8)
  * enabled         true | false (read by the host)
@@ -23,7 +24,7 @@ import java.util.Set;
 final class SocketTraceSettings {
 
     private static final String PREFIX = "flowscope.probes.socket-trace.";
-    private static final Set<String> KEYS = Set.of("payload-bytes", "pids", "process-names", "ports", "transport", "enabled");
+    private static final Set<String> KEYS = Set.of("payload-bytes", "pids", "process-names", "cgroups", "ports", "transport", "enabled");
 
     private SocketTraceSettings() {
     }
@@ -45,6 +46,7 @@ final class SocketTraceSettings {
                 .payloadBytes(number(settings.getOrDefault("payload-bytes", "1024"), "payload-bytes"))
                 .pids(list(settings, "pids").stream().map(p -> number(p, "pids")).toList())
                 .processNames(list(settings, "process-names"))
+                .cgroups(list(settings, "cgroups"))
                 .ports(list(settings, "ports").stream().map(p -> number(p, "ports")).toList())
                 .transport(t)
                 .build();
