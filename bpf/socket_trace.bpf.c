@@ -57,6 +57,9 @@ struct inflight {
 	__u8 pad[7];
 };
 
+/* Where a thread's syscall waits for its exit: in the task's own storage where the kernel has it for tracepoints
+ * (no hash insert and delete per syscall: measured, a fifth of what a traced syscall cost), else in a table by
+ * thread id. The loader chooses (fs_config.inflight_in_task) and leaves the unused map uncreated. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
@@ -64,12 +67,26 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
-/* What the program keeps per socket. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct inflight);
+} inflight_tasks SEC(".maps");
+
+/* The bytes of fs_socket_event from `family` to the end of `remote_addr`: what describe() reads from struct sock. */
+#define ENDPOINTS_BYTES 40
+
+/* What the program keeps per socket: its id, sequence numbers and role, and its description (family, type,
+ * both ends, network namespace) read once when the socket is first seen, since a connected socket's ends do not
+ * change (connect makes the state afresh): the struct sock reads are most of what an event costs otherwise. */
 struct socket_state {
 	__u64 id;
 	__u64 seq[2];       /* by enum fs_direction */
 	__u8 role;
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 netns;
+	__u8 endpoints[ENDPOINTS_BYTES];
 };
 
 struct {
@@ -149,8 +166,12 @@ static __always_inline void submit(void *ctx, void *event, __u64 size)
 	if (fs_config.use_perf) {
 		err = bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, event, size & 0xffff);
 	} else {
+		/* the reader is woken once, by the event that takes the waiting bytes over the threshold: a wake-up
+		 * per event after it would cost an interrupt each (measured: a self-IPI, a VM exit under a hypervisor)
+		 * while the reader is draining anyway; it sleeps only on an empty ring, and polls every 100 ms */
 		__u64 flags = BPF_RB_NO_WAKEUP;
-		if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size >= fs_config.wakeup_bytes)
+		__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+		if (waiting < fs_config.wakeup_bytes && waiting + size >= fs_config.wakeup_bytes)
 			flags = BPF_RB_FORCE_WAKEUP;
 		err = bpf_ringbuf_output(&events, event, size & 0xffff, flags);
 	}
@@ -194,8 +215,16 @@ static __always_inline void remember(__u8 syscall, __u64 fd, __u64 buf, __u64 co
 	struct inflight in = {
 		.buf = buf, .addr = addr, .fd = (__u32)fd, .count = (__u32)count_arg, .syscall = syscall,
 	};
-	if (bpf_map_update_elem(&inflight, &id, &in, BPF_ANY))
+	if (fs_config.inflight_in_task) {
+		struct inflight *slot = bpf_task_storage_get(&inflight_tasks, bpf_get_current_task_btf(), 0,
+							     BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (slot)
+			*slot = in;
+		else
+			count(FS_COUNT_INFLIGHT_FULL, 1);
+	} else if (bpf_map_update_elem(&inflight, &id, &in, BPF_ANY)) {
 		count(FS_COUNT_INFLIGHT_FULL, 1);
+	}
 }
 
 /* The struct sock behind an fd of the current task, or NULL when the fd is not a socket. */
@@ -270,20 +299,40 @@ static __always_inline bool ports_wanted(struct fs_socket_event *e)
 	return bpf_map_lookup_elem(&port_filter, &e->local_port) || bpf_map_lookup_elem(&port_filter, &e->remote_port);
 }
 
-/* The socket's state, made on first sight (with its role when connect or accept made it). */
-static __always_inline struct socket_state *state_of(struct sock *sk, __u8 role)
+/* A known socket's description into the event. */
+static __always_inline void describe_from(struct fs_socket_event *e, struct socket_state *st)
+{
+	e->netns = st->netns;
+	__builtin_memcpy(&e->family, st->endpoints, ENDPOINTS_BYTES);
+}
+
+/* A new socket's state (with its role when connect or accept made it), keeping the event's description. */
+static __always_inline struct socket_state *new_state(struct sock *sk, __u8 role, struct fs_socket_event *e)
 {
 	__u64 key = (__u64)sk;
-	struct socket_state *s = bpf_map_lookup_elem(&sockets, &key);
-	if (s)
-		return s;
 	__u32 zero = 0;
 	__u64 *next = bpf_map_lookup_elem(&next_socket_id, &zero);
 	if (!next)
 		return NULL;
-	struct socket_state fresh = { .id = __sync_fetch_and_add(next, 1) + 1, .role = role };
+	struct socket_state fresh = { .id = __sync_fetch_and_add(next, 1) + 1, .role = role, .netns = e->netns };
+	__builtin_memcpy(fresh.endpoints, &e->family, ENDPOINTS_BYTES);
 	bpf_map_update_elem(&sockets, &key, &fresh, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&sockets, &key);
+}
+
+/* The socket's state and description: from the table when it is known, else read from struct sock and kept.
+ * NULL for a socket that is not IPv4 or IPv6. */
+static __always_inline struct socket_state *describe_socket(struct fs_socket_event *e, struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct socket_state *st = bpf_map_lookup_elem(&sockets, &key);
+	if (st) {
+		describe_from(e, st);
+		return st;
+	}
+	if (!describe(e, sk))
+		return NULL;
+	return new_state(sk, FS_ROLE_UNKNOWN, e);
 }
 
 static __always_inline struct scratch *begin(__u32 type, __u64 pid_tgid)
@@ -348,17 +397,14 @@ static __always_inline __u32 copy_iovec(struct scratch *s, __u64 iov_addr, __u32
 static __always_inline void send_data(void *ctx, struct scratch *s, struct sock *sk, __u8 direction, __u8 syscall,
 				      __u32 fd, __u64 length, __u32 captured, __u64 addr)
 {
-	if (!describe(&s->e, sk)) {
+	struct socket_state *st = describe_socket(&s->e, sk);
+	if (!st)
 		return;
-	}
 	peer_from_sockaddr(&s->e, addr);
 	if (!ports_wanted(&s->e)) {
 		count(FS_COUNT_FILTERED, 1);
 		return;
 	}
-	struct socket_state *st = state_of(sk, FS_ROLE_UNKNOWN);
-	if (!st)
-		return;
 	s->e.socket_id = st->id;
 	s->e.role = st->role;
 	s->e.seq = st->seq[direction & 1];
@@ -376,6 +422,14 @@ static __always_inline void send_data(void *ctx, struct scratch *s, struct sock 
 /* The arguments the enter tracepoint kept for this thread's syscall, taken out of the table. */
 static __always_inline bool take_inflight(__u64 id, struct inflight *a)
 {
+	if (fs_config.inflight_in_task) {
+		struct inflight *slot = bpf_task_storage_get(&inflight_tasks, bpf_get_current_task_btf(), 0, 0);
+		if (!slot || !slot->syscall)
+			return false;
+		*a = *slot;
+		slot->syscall = 0; /* taken: an exit without its enter finds nothing */
+		return true;
+	}
 	struct inflight *in = bpf_map_lookup_elem(&inflight, &id);
 	if (!in)
 		return false;
@@ -486,10 +540,10 @@ static __always_inline void open_exit(void *ctx, long ret)
 		count(FS_COUNT_FILTERED, 1);
 		return;
 	}
-	/* a new socket at this address: forget what an earlier one there left */
+	/* a new socket at this address, or a datagram socket connected anew: forget what was kept */
 	__u64 key = (__u64)sk;
 	bpf_map_delete_elem(&sockets, &key);
-	struct socket_state *st = state_of(sk, role);
+	struct socket_state *st = new_state(sk, role, &s->e);
 	if (!st)
 		return;
 	s->e.socket_id = st->id;
@@ -545,8 +599,9 @@ ENTER(close)
 	if (!st)
 		return 0; /* never traced: nothing to end */
 	struct scratch *s = begin(FS_EVENT_CLOSE, id);
-	if (!s || !describe(&s->e, sk))
+	if (!s)
 		return 0;
+	describe_from(&s->e, st);
 	s->e.socket_id = st->id;
 	s->e.role = st->role;
 	s->e.fd = fd;

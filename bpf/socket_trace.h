@@ -67,7 +67,8 @@ struct fs_config {
 	__u8 filter_comms;          /* ... or whose name is in `comm_filter` ... */
 	__u8 filter_cgroups;        /* ... or whose cgroup or an ancestor of it is in `cgroup_filter` */
 	__u8 filter_ports;          /* 1: only sockets with a local or remote port in `port_filter` */
-	__u8 pad[7];
+	__u8 inflight_in_task;      /* 1: syscall arguments wait in task storage, 0: in the `inflight` hash */
+	__u8 pad[6];
 };
 
 /* The start of every event. */

@@ -64,6 +64,16 @@ final class LibBpf {
 
     static native int libbpf_num_possible_cpus();
 
+    /** 1 when the kernel has the map type, 0 when not, negative on error. */
+    static native int libbpf_probe_bpf_map_type(int mapType, Pointer opts);
+
+    /** 1 when programs of the type may call the helper, 0 when not, negative on error. */
+    static native int libbpf_probe_bpf_helper(int programType, int helper, Pointer opts);
+
+    static final int BPF_MAP_TYPE_TASK_STORAGE = 29;
+    static final int BPF_PROG_TYPE_TRACEPOINT = 5;
+    static final int BPF_FUNC_TASK_STORAGE_GET = 156;
+
     static native int libbpf_strerror(int error, byte[] buffer, NativeLong size);
 
     /** libbpf's words for a negative error code. */

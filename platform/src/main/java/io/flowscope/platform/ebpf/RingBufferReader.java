@@ -21,6 +21,8 @@ public final class RingBufferReader implements EventTransport {
     private static final int BUSY = 1 << 31;
     private static final int DISCARD = 1 << 30;
     private static final int HEADER = 8;
+    /** During a long drain the consumer position is published at every multiple of 256 KiB it passes. */
+    private static final long RELEASE_MASK = (256 << 10) - 1;
 
     private final int fd;
     private final int pageSize;
@@ -97,10 +99,18 @@ public final class RingBufferReader implements EventTransport {
                 sink.event(data, at + HEADER, size);
                 n++;
             }
+            long before = cons;
             cons += (size + HEADER + 7) & ~7L;
             if (cons >= prod) {
+                // caught up: what was read is given back before looking for more, so a producer as fast as
+                // this reader never sees a ring full of records already read (a long drain lost events so)
+                VarHandle.releaseFence();
+                consumer.putLong(0, cons);
                 prod = data.getLong(0);
                 VarHandle.acquireFence();
+            } else if (((before ^ cons) & ~RELEASE_MASK) != 0) {
+                VarHandle.releaseFence(); // and every 256 KiB of a long backlog
+                consumer.putLong(0, cons);
             }
         }
         VarHandle.releaseFence(); // every read of the records happens before the kernel may reuse them

@@ -89,6 +89,7 @@ public final class SocketTraceLayout {
         public static final int FILTER_COMMS = 14;
         public static final int FILTER_CGROUPS = 15;
         public static final int FILTER_PORTS = 16;
+        public static final int INFLIGHT_IN_TASK = 17;
         public static final int BYTES = 24;
 
         private Config() {
@@ -97,7 +98,7 @@ public final class SocketTraceLayout {
 
     /** The configuration's bytes. */
     public static byte[] config(int payloadMax, int selfTgid, int wakeupBytes, boolean usePerf, boolean filterPids,
-                                boolean filterComms, boolean filterCgroups, boolean filterPorts) {
+                                boolean filterComms, boolean filterCgroups, boolean filterPorts, boolean inflightInTask) {
         if (payloadMax < 0 || payloadMax > MAX_PAYLOAD) {
             throw new IllegalArgumentException("payload size " + payloadMax + " is not between 0 and " + MAX_PAYLOAD);
         }
@@ -110,6 +111,7 @@ public final class SocketTraceLayout {
         b.put(Config.FILTER_COMMS, (byte) (filterComms ? 1 : 0));
         b.put(Config.FILTER_CGROUPS, (byte) (filterCgroups ? 1 : 0));
         b.put(Config.FILTER_PORTS, (byte) (filterPorts ? 1 : 0));
+        b.put(Config.INFLIGHT_IN_TASK, (byte) (inflightInTask ? 1 : 0));
         return b.array();
     }
 

@@ -34,7 +34,8 @@ class SocketTraceProgramTest {
         int self = (int) ProcessHandle.current().pid();
         List<Event> events = new ArrayList<>();
         try (BpfObject o = BpfObject.open("socket_trace", SocketTraceObjects.bytes())) {
-            o.setReadOnly(SocketTraceLayout.config(1024, 0, 1, false, true, false, false, false));
+            o.setReadOnly(SocketTraceLayout.config(1024, 0, 1, false, true, false, false, false,
+                    SocketTraceCollector.chooseInflightTable(o, true)));
             o.load();
             List<BpfObject.Attachment> attached = o.attachAll();
             assertThat(attached).as("every hook attaches on this kernel").allMatch(BpfObject.Attachment::attached);
