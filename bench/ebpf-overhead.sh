@@ -43,6 +43,32 @@ best_loop() {
   echo "$best"
 }
 
+# the programs' own run time per syscall, as the kernel measures it (kernel.bpf_stats_enabled): steadier on a
+# noisy VM than the loop's wall time, and without the tracepoint dispatch both ways pay alike
+program_ns() {
+  sysctl -qw kernel.bpf_stats_enabled=1
+  bpftool prog show > "$work/stats-before.txt"
+  "$work/loop" "$iterations" >/dev/null
+  bpftool prog show > "$work/stats-after.txt"
+  sysctl -qw kernel.bpf_stats_enabled=0
+  python3 - "$work/stats-before.txt" "$work/stats-after.txt" <<'PY'
+import re, sys
+def parse(f):
+    d = {}
+    for line in open(f):
+        m = re.search(r'name ((?:enter|exit)_(?:read|write)) .*run_time_ns (\d+) run_cnt (\d+)', line)
+        if m:
+            d[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return d
+a, b = parse(sys.argv[1]), parse(sys.argv[2])
+total = 0.0
+for name, (t1, c1) in b.items():
+    t0, c0 = a.get(name, (0, 0))
+    total += (t1 - t0) / max(c1 - c0, 1)
+print("%.1f" % (total / 2))  # one enter and one exit per syscall; write and read alike
+PY
+}
+
 port=$((20000 + RANDOM % 20000))
 start_flowscope() {
   FLOWSCOPE_JAVA_OPTS="-XX:+UseParallelGC" "$root/flowscope" run --port "$port" --interfaces none \
@@ -71,10 +97,12 @@ loader=$!
 cleanup_cmds+=("kill $loader")
 for _ in $(seq 50); do grep -q attached "$work/loader.out" && break; sleep 0.1; done
 empty=$(best_loop)
+empty_prog=$(program_ns)
 kill "$loader"; wait "$loader" 2>/dev/null || true
 start_flowscope loop
 "$work/loop" "$iterations" >/dev/null # warm-up: the collector's paths compiled
 flowscope=$(best_loop)
+flowscope_prog=$(program_ns)
 loop_lost=$(lost_events)
 stop_flowscope
 empty_add=$(awk "BEGIN{printf \"%.1f\", $empty - $base}")
@@ -82,6 +110,7 @@ fs_add=$(awk "BEGIN{printf \"%.1f\", $flowscope - $base}")
 echo "syscall loop (ns per syscall, best of $runs x $iterations pairs): none $base, empty programs $empty, flowscope $flowscope"
 echo "added per syscall: empty programs $empty_add ns, flowscope $fs_add ns (lost events $loop_lost)"
 echo "target=$(awk "BEGIN{printf \"%.2f\", ($empty_add > 0 ? $fs_add / $empty_add : 0)}") (flowscope's added ns / the empty programs'; ≤ 3 wanted)"
+echo "programs' run time per syscall (kernel.bpf_stats): empty $empty_prog ns, flowscope $flowscope_prog ns"
 
 # wrk against nginx, without and with Flowscope
 nginx_dir="$work/nginx"
