@@ -26,6 +26,8 @@ public final class SocketTraceRequest {
     private final List<Integer> ports;
     private final List<String> cgroups;
     private final Transport transport;
+    private final int maxConnections;
+    private final int maxProcesses;
 
     private SocketTraceRequest(Builder b) {
         if (b.object.length == 0) {
@@ -41,6 +43,12 @@ public final class SocketTraceRequest {
         this.ports = List.copyOf(b.ports);
         this.cgroups = List.copyOf(b.cgroups);
         this.transport = Objects.requireNonNull(b.transport, "transport");
+        if (b.maxConnections < 1 || b.maxProcesses < 1) {
+            throw new IllegalArgumentException("max connections and max processes must be at least 1, not "
+                    + b.maxConnections + " and " + b.maxProcesses);
+        }
+        this.maxConnections = b.maxConnections;
+        this.maxProcesses = b.maxProcesses;
         for (int p : ports) {
             if (p < 1 || p > 65535) {
                 throw new IllegalArgumentException("port " + p + " is not between 1 and 65535");
@@ -92,6 +100,24 @@ public final class SocketTraceRequest {
         return transport;
     }
 
+    /**
+     * Traced connections held at once; over it the quietest are ended (counted as evictions).
+     *
+     * @since 1.3.0
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * Processes the process table holds; over it those that exited longest ago go first (counted).
+     *
+     * @since 1.3.0
+     */
+    public int maxProcesses() {
+        return maxProcesses;
+    }
+
     @Override
     public String toString() {
         return "payload=" + payloadBytes + " transport=" + transport + (pids.isEmpty() ? "" : " pids=" + pids)
@@ -108,6 +134,8 @@ public final class SocketTraceRequest {
         private List<Integer> ports = List.of();
         private List<String> cgroups = List.of();
         private Transport transport = Transport.RING_BUFFER;
+        private int maxConnections = 262_144;
+        private int maxProcesses = 65_536;
 
         private Builder(byte[] object) {
             this.object = Objects.requireNonNull(object, "object");
@@ -123,6 +151,10 @@ public final class SocketTraceRequest {
         public Builder cgroups(List<String> v) { cgroups = Objects.requireNonNull(v); return this; }
         /** Sets the ports traced. */
         public Builder ports(List<Integer> v) { ports = Objects.requireNonNull(v); return this; }
+        /** Sets the traced connections held at once (default 262,144; since 1.3.0). */
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        /** Sets the processes the process table holds (default 65,536; since 1.3.0). */
+        public Builder maxProcesses(int v) { maxProcesses = v; return this; }
         /** Sets the transport (default the ring buffer). */
         public Builder transport(Transport v) { transport = v; return this; }
 

@@ -153,17 +153,20 @@ public final class ProcessTable {
     private void put(Info i) {
         processes.put(i.pid(), i);
         if (processes.size() > capacity) {
-            evictOne();
+            evict();
         }
     }
 
-    private void evictOne() {
-        Info victim = processes.values().stream()
-                .min((a, b) -> a.exitMicros() != 0 && b.exitMicros() != 0 ? Long.compare(a.exitMicros(), b.exitMicros())
-                        : a.exitMicros() != 0 ? -1 : b.exitMicros() != 0 ? 1 : Long.compare(a.startMicros(), b.startMicros()))
-                .orElse(null);
-        if (victim != null && processes.remove(victim.pid()) != null) {
-            evictions.incrementAndGet();
+    /** Down to 90 % of the capacity in one pass (a pass per process over a full table would be quadratic). */
+    private void evict() {
+        List<Info> order = new java.util.ArrayList<>(processes.values());
+        order.sort((a, b) -> a.exitMicros() != 0 && b.exitMicros() != 0 ? Long.compare(a.exitMicros(), b.exitMicros())
+                : a.exitMicros() != 0 ? -1 : b.exitMicros() != 0 ? 1 : Long.compare(a.startMicros(), b.startMicros()));
+        int excess = order.size() - Math.max(1, capacity * 9 / 10);
+        for (int k = 0; k < excess; k++) {
+            if (processes.remove(order.get(k).pid()) != null) {
+                evictions.incrementAndGet();
+            }
         }
     }
 

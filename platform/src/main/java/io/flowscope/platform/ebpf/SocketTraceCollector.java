@@ -29,17 +29,20 @@ public final class SocketTraceCollector implements SocketTrace {
     private static final long TICK_NANOS = 100_000_000L;
     private static final long RING_BYTES = 8 << 20;
     private static final int WAKEUP_BYTES = (int) (RING_BYTES / 4);
-    /** Processes remembered: the running ones of a busy host and the recently exited. */
-    private static final int PROCESS_CAPACITY = 65_536;
-    /** Traced connections held at once (the program's own socket table holds 65,536). */
-    private static final int CONNECTION_CAPACITY = 262_144;
+    /** The programs' in-flight hash (where task storage is missing): threads in a socket syscall at once. */
+    private static final int INFLIGHT_HASH_CAPACITY = 16_384;
+    /** The programs' socket table (an LRU: the least recently used socket's state goes when it is full). */
+    private static final int SOCKET_TABLE_CAPACITY = 65_536;
     /** 1 MiB per CPU: the perf transport's rings together hold about what the shared ring does on a few CPUs. */
     private static final int PERF_PAGES_PER_CPU = 256;
 
     /** What to trace. */
-    /** What to trace; {@code cgroups} are cgroup v2 paths (relative to the cgroup mount), each with what is below it. */
+    /**
+     * What to trace; {@code cgroups} are cgroup v2 paths (relative to the cgroup mount), each with what is below it.
+     * {@code maxConnections} and {@code maxProcesses} bound the connection and process tables.
+     */
     public record Settings(int payloadBytes, List<Integer> pids, List<String> processNames, List<String> cgroups,
-                           List<Integer> ports, boolean perfBuffer) {
+                           List<Integer> ports, boolean perfBuffer, int maxConnections, int maxProcesses) {
         public Settings {
             pids = List.copyOf(pids);
             processNames = List.copyOf(processNames);
@@ -47,9 +50,22 @@ public final class SocketTraceCollector implements SocketTrace {
             ports = List.copyOf(ports);
         }
 
+        public Settings(int payloadBytes, List<Integer> pids, List<String> processNames, List<String> cgroups,
+                        List<Integer> ports, boolean perfBuffer) {
+            this(payloadBytes, pids, processNames, cgroups, ports, perfBuffer, 262_144, 65_536);
+        }
+
         public static Settings defaults() {
             return new Settings(1024, List.of(), List.of(), List.of(), List.of(), false);
         }
+    }
+
+    /**
+     * One bounded table of this side: entries (or bytes) held, its bound, and how often it was full (an entry
+     * evicted, or for the programs' tables a syscall or socket not traced). {@code size} is -1 where it is not
+     * known cheaply (the kernel's tables).
+     */
+    public record TableFigures(String name, long size, long capacity, long evictions) {
     }
 
     private final BpfObject object;
@@ -60,13 +76,20 @@ public final class SocketTraceCollector implements SocketTrace {
     private volatile boolean running = true;
     private volatile long events;
     private volatile Throwable failure;
-    private final ProcessTable processes = new ProcessTable(PROCESS_CAPACITY);
+    private final ProcessTable processes;
+    private final Settings settings;
+    private final boolean inflightInTask;
+    /** The reader thread's tables, published by it on every tick. */
+    private volatile List<TableFigures> pipelineTables = List.of();
     private boolean closed;
     private long lostAtClose;
 
     private SocketTraceCollector(BpfObject object, List<BpfObject.Attachment> attachments, EventTransport ring,
-                                 Pipeline pipeline) {
+                                 Pipeline pipeline, Settings settings, boolean inflightInTask) {
         this.object = object;
+        this.settings = settings;
+        this.inflightInTask = inflightInTask;
+        this.processes = new ProcessTable(settings.maxProcesses());
         this.attachments = attachments;
         this.ring = ring;
         this.thread = new Thread(() -> run(pipeline), "flowscope-socket-trace");
@@ -108,7 +131,7 @@ public final class SocketTraceCollector implements SocketTrace {
             ring = settings.perfBuffer() ? new PerfBufferReader(o.mapFd("perf_events"), PERF_PAGES_PER_CPU)
                     : new RingBufferReader(o.mapFd("events"), RING_BYTES);
             pipeline = pipelines.open("socket trace", PipelineSettings.forLive());
-            SocketTraceCollector c = new SocketTraceCollector(o, attached, ring, pipeline);
+            SocketTraceCollector c = new SocketTraceCollector(o, attached, ring, pipeline, settings, inTask);
             c.processes.loadFromProc();
             c.thread.start();
             log.info("socket trace: {} of {} hooks attached", attached.stream().filter(BpfObject.Attachment::attached).count(),
@@ -190,7 +213,8 @@ public final class SocketTraceCollector implements SocketTrace {
     }
 
     private void run(Pipeline pipeline) {
-        SocketEvents socketEvents = new SocketEvents(pipeline.sockets(), CONNECTION_CAPACITY);
+        SocketEvents socketEvents = new SocketEvents(pipeline.sockets(), settings.maxConnections());
+        publishTables(socketEvents, pipeline);
         EventSink sink = (b, off, len) -> {
             int type = b.getInt(off + SocketTraceLayout.Header.TYPE);
             if (type <= SocketTraceLayout.EVENT_CLOSE) {
@@ -212,6 +236,7 @@ public final class SocketTraceCollector implements SocketTrace {
                 if (now - lastTick >= TICK_NANOS) {
                     lastTick = now;
                     pipeline.tick();
+                    publishTables(socketEvents, pipeline);
                 }
             }
             ring.poll(sink, 0);
@@ -222,6 +247,34 @@ public final class SocketTraceCollector implements SocketTrace {
         } finally {
             stopped.countDown();
         }
+    }
+
+    private void publishTables(SocketEvents socketEvents, Pipeline pipeline) {
+        List<TableFigures> t = new java.util.ArrayList<>();
+        t.add(new TableFigures("connections", socketEvents.connections(), settings.maxConnections(), socketEvents.evictions()));
+        var b = pipeline.l7().budgets();
+        t.add(budget("l7 detection bytes", b.detection()));
+        t.add(budget("l7 pairing bytes", b.pairing()));
+        t.add(budget("l7 parser state bytes", b.parserState()));
+        pipelineTables = List.copyOf(t);
+    }
+
+    private static TableFigures budget(String name, io.flowscope.platform.budget.ByteBudget b) {
+        return new TableFigures(name, b.used(), b.limit(), b.evictions());
+    }
+
+    /**
+     * Every bounded table of the trace, in user space and in the kernel, with its bound and evictions: what
+     * keeps the agent's memory flat under load (docs/ebpf.md).
+     */
+    public synchronized List<TableFigures> tables() {
+        List<TableFigures> t = new java.util.ArrayList<>(pipelineTables);
+        t.add(new TableFigures("processes", processes.size(), settings.maxProcesses(), processes.evictions()));
+        long inflightFull = closed ? 0 : counter(SocketTraceLayout.COUNT_INFLIGHT_FULL);
+        // task storage: one slot per thread, freed with it; the hash is bounded and counts what did not fit
+        t.add(new TableFigures("in-flight syscalls (kernel)", -1, inflightInTask ? -1 : INFLIGHT_HASH_CAPACITY, inflightFull));
+        t.add(new TableFigures("sockets (kernel, LRU)", -1, SOCKET_TABLE_CAPACITY, -1));
+        return t;
     }
 
     /** Every program with whether it attached, and why not. */
@@ -243,7 +296,7 @@ public final class SocketTraceCollector implements SocketTrace {
     /** Events the ring buffer could not take (counted by the programs). */
     @Override
     public synchronized long lostEvents() {
-        return closed ? lostAtClose : counter(1) + ring.lost();
+        return closed ? lostAtClose : counter(SocketTraceLayout.COUNT_LOST) + ring.lost();
     }
 
     /** A per-CPU counter of the programs, summed over CPUs. */
@@ -282,7 +335,7 @@ public final class SocketTraceCollector implements SocketTrace {
         }
         synchronized (this) {
             if (!closed) {
-                lostAtClose = counter(1) + ring.lost();
+                lostAtClose = counter(SocketTraceLayout.COUNT_LOST) + ring.lost();
                 closed = true;
                 ring.close();
                 object.close();

@@ -20,6 +20,10 @@ public final class SocketTraceLayout {
     public static final int EVENT_FORK = 5;
     public static final int EVENT_EXIT = 6;
 
+    /** Indexes of the programs' per-CPU `counters` (enum fs_counter). */
+    public static final int COUNT_LOST = 1;
+    public static final int COUNT_INFLIGHT_FULL = 5;
+
     public static final int MAX_PAYLOAD = 8192;
     public static final int COMM_LEN = 16;
 

@@ -29,7 +29,8 @@ public final class SocketTraceService {
         }
         try {
             return SocketTraceCollector.start(pipelines, r.object(), new SocketTraceCollector.Settings(r.payloadBytes(),
-                    r.pids(), r.processNames(), r.cgroups(), r.ports(), r.transport() == SocketTraceRequest.Transport.PERF_BUFFER));
+                    r.pids(), r.processNames(), r.cgroups(), r.ports(), r.transport() == SocketTraceRequest.Transport.PERF_BUFFER,
+                    r.maxConnections(), r.maxProcesses()));
         } catch (BpfException e) {
             throw new IllegalStateException(e.getMessage(), e);
         } catch (java.sql.SQLException e) {

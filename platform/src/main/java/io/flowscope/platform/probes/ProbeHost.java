@@ -172,6 +172,7 @@ public final class ProbeHost implements AutoCloseable {
             List<ProbeStatus.Hook> hooks = new ArrayList<>();
             long events = 0;
             long lost = 0;
+            List<ProbeStatus.Table> tables = new ArrayList<>();
             for (AutoCloseable o : e.opened) {
                 if (o instanceof PacketCapture c) {
                     c.interfaces().forEach(i -> interfaces.add(ProbeStatus.Interface.of(i)));
@@ -179,10 +180,13 @@ public final class ProbeHost implements AutoCloseable {
                     t.hooks().forEach(h -> hooks.add(ProbeStatus.Hook.of(h)));
                     events += t.events();
                     lost += t.lostEvents();
+                    if (t instanceof io.flowscope.platform.ebpf.SocketTraceCollector c) {
+                        c.tables().forEach(f -> tables.add(new ProbeStatus.Table(f.name(), f.size(), f.capacity(), f.evictions())));
+                    }
                 }
             }
             out.add(new ProbeStatus(d.id(), d.kind().name(), d.version(), state, detail, drops, e.problems.get(),
-                    e.settings == null ? Map.of() : new java.util.TreeMap<>(e.settings), interfaces, hooks, events, lost));
+                    e.settings == null ? Map.of() : new java.util.TreeMap<>(e.settings), interfaces, hooks, events, lost, tables));
         }
         return out;
     }

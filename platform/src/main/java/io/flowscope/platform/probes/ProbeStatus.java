@@ -19,10 +19,15 @@ import java.util.Map;
  * @param hooks      its BPF programs, attached or why not (eBPF probes)
  * @param events     events its BPF programs handed over
  * @param lostEvents events the kernel could not hand over (a full ring)
+ * @param tables     the bounded tables of its socket traces: held, bound, evictions (eBPF probes)
  */
 public record ProbeStatus(String id, String kind, String version, String state, String detail, long drops, long problems,
                           Map<String, String> settings, List<Interface> interfaces, List<Hook> hooks, long events,
-                          long lostEvents) {
+                          long lostEvents, List<Table> tables) {
+
+    /** A bounded table: entries or bytes held ({@code -1}: not known cheaply), its bound, times it was full. */
+    public record Table(String name, long size, long capacity, long evictions) {
+    }
 
     /** One BPF program: where it is attached, or why it is not. */
     public record Hook(String program, String attachPoint, boolean attached, String problem) {

@@ -35,6 +35,7 @@ class SocketTraceProbeTest {
     static void properties(DynamicPropertyRegistry r) {
         TestServer.properties(r, data);
         r.add("flowscope.probes.socket-trace.enabled", () -> "true"); // the build turns it off for other server tests
+        r.add("flowscope.probes.socket-trace.max-connections", () -> "1000");
     }
 
     @LocalServerPort
@@ -57,6 +58,15 @@ class SocketTraceProbeTest {
         assertThat(probe.get("detail").asText()).startsWith("32 of 32 hooks attached");
         assertThat(probe.get("hooks")).hasSize(32).allMatch(h -> h.get("attached").asBoolean());
         assertThat(probe.get("hooks").get(0).get("attachPoint").asText()).startsWith("tracepoint/");
+        // every bounded table of the trace with its bound (the settings' in user space) and evictions
+        java.util.Map<String, JsonNode> tables = new java.util.HashMap<>();
+        probe.get("tables").forEach(t -> tables.put(t.get("name").asText(), t));
+        assertThat(tables).containsKeys("connections", "processes", "l7 detection bytes", "l7 pairing bytes",
+                "l7 parser state bytes", "in-flight syscalls (kernel)", "sockets (kernel, LRU)");
+        assertThat(tables.get("processes").get("capacity").asLong()).isEqualTo(65_536);
+        assertThat(tables.get("processes").get("size").asLong()).isPositive();
+        assertThat(tables.get("connections").get("capacity").asLong()).isEqualTo(1_000);
+        assertThat(tables.get("processes").get("evictions").asLong()).isZero();
 
         try (Nginx nginx = Nginx.start(dir.resolve("nginx"))) {
             String base = "http://127.0.0.1:" + nginx.port();

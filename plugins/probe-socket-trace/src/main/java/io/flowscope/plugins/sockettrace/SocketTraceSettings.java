@@ -17,6 +17,8 @@ import java.util.Set;
  * process-names   only processes of these names (as the kernel shows them, at most 15 characters)
  * cgroups         only processes in these cgroup v2 paths or below them (e.g. /system.slice/nginx.service)
  * ports           only sockets with one of these ports at either end
+ * max-connections traced connections held at once (default 262144)
+ * max-processes   processes the process table holds (default 65536)
  * transport       ring-buffer (default) | perf-buffer (kernels before 5.8)
  * enabled         true | false (read by the host)
  * </pre>
@@ -24,7 +26,8 @@ import java.util.Set;
 final class SocketTraceSettings {
 
     private static final String PREFIX = "flowscope.probes.socket-trace.";
-    private static final Set<String> KEYS = Set.of("payload-bytes", "pids", "process-names", "cgroups", "ports", "transport", "enabled");
+    private static final Set<String> KEYS = Set.of("payload-bytes", "pids", "process-names", "cgroups", "ports", "transport",
+            "max-connections", "max-processes", "enabled");
 
     private SocketTraceSettings() {
     }
@@ -49,6 +52,8 @@ final class SocketTraceSettings {
                 .cgroups(list(settings, "cgroups"))
                 .ports(list(settings, "ports").stream().map(p -> number(p, "ports")).toList())
                 .transport(t)
+                .maxConnections(number(settings.getOrDefault("max-connections", "262144"), "max-connections"))
+                .maxProcesses(number(settings.getOrDefault("max-processes", "65536"), "max-processes"))
                 .build();
     }
 

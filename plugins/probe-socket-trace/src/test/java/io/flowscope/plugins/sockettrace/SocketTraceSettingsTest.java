@@ -18,13 +18,15 @@ class SocketTraceSettingsTest {
     void everySettingReachesTheRequest() {
         SocketTraceRequest r = SocketTraceSettings.request(OBJECT, Map.of("payload-bytes", "256", "pids", "1, 42",
                 "process-names", "nginx,curl", "cgroups", "/system.slice/nginx.service", "ports", "80,443",
-                "transport", "perf-buffer", "enabled", "true"));
+                "transport", "perf-buffer", "max-connections", "1000", "max-processes", "500", "enabled", "true"));
         assertEquals(256, r.payloadBytes());
         assertEquals(List.of(1, 42), r.pids());
         assertEquals(List.of("nginx", "curl"), r.processNames());
         assertEquals(List.of("/system.slice/nginx.service"), r.cgroups());
         assertEquals(List.of(80, 443), r.ports());
         assertEquals(SocketTraceRequest.Transport.PERF_BUFFER, r.transport());
+        assertEquals(1000, r.maxConnections());
+        assertEquals(500, r.maxProcesses());
     }
 
     @Test
