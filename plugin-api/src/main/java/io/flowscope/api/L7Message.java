@@ -17,6 +17,8 @@ public final class L7Message {
     public static final long NO_STREAM = -1;
     /** {@link #statusCode()} of a message that carries no status code. */
     public static final int NO_STATUS_CODE = Integer.MIN_VALUE;
+    /** {@link #affectedRows()} of a message that reports no row count (since 1.4.0). */
+    public static final long NO_AFFECTED_ROWS = -1;
     private final MessageKind kind;
     private final String protocol;
     private final long streamId;
@@ -35,6 +37,8 @@ public final class L7Message {
     private final String exception;
     private final Map<String, String> attributes;
     private final boolean expectsResponse;
+    private final String result;
+    private final long affectedRows;
 
     private L7Message(Builder b) {
         this.kind = Objects.requireNonNull(b.kind, "kind");
@@ -55,6 +59,8 @@ public final class L7Message {
         this.exception = b.exception;
         this.attributes = b.attributes == null ? Map.of() : Map.copyOf(b.attributes);
         this.expectsResponse = b.expectsResponse;
+        this.result = b.result;
+        this.affectedRows = b.affectedRows;
     }
 
     /** Request, response or session. */
@@ -147,6 +153,26 @@ public final class L7Message {
         return expectsResponse;
     }
 
+    /**
+     * What a response answered, short (DNS: the addresses resolved; SQL: a result set's row count), or null; the
+     * host stores it as {@code response_result}.
+     *
+     * @since 1.4.0
+     */
+    public String result() {
+        return result;
+    }
+
+    /**
+     * Rows a statement changed or returned as the server reports them (SQL OK packets, CommandComplete tags), or
+     * {@link #NO_AFFECTED_ROWS}; the host stores it as {@code sql_affected_rows}.
+     *
+     * @since 1.4.0
+     */
+    public long affectedRows() {
+        return affectedRows;
+    }
+
     /** Whether {@link #statusCode()} holds a value. */
     public boolean hasStatusCode() {
         return statusCode != NO_STATUS_CODE;
@@ -186,6 +212,8 @@ public final class L7Message {
         b.exception = exception;
         b.attributes = attributes;
         b.expectsResponse = expectsResponse;
+        b.result = result;
+        b.affectedRows = affectedRows;
         return b;
     }
 
@@ -214,17 +242,19 @@ public final class L7Message {
                 && Objects.equals(spanId, m.spanId)
                 && Objects.equals(exception, m.exception)
                 && Objects.equals(attributes, m.attributes)
-                && expectsResponse == m.expectsResponse;
+                && expectsResponse == m.expectsResponse
+                && Objects.equals(result, m.result)
+                && affectedRows == m.affectedRows;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, protocol, streamId, startMicros, endMicros, version, operation, domain, resource, endpoint, statusCode, status, bytes, traceId, spanId, exception, attributes, expectsResponse);
+        return Objects.hash(kind, protocol, streamId, startMicros, endMicros, version, operation, domain, resource, endpoint, statusCode, status, bytes, traceId, spanId, exception, attributes, expectsResponse, result, affectedRows);
     }
 
     @Override
     public String toString() {
-        return "L7Message[kind=" + kind + ", protocol=" + protocol + ", streamId=" + streamId + ", startMicros=" + startMicros + ", endMicros=" + endMicros + ", version=" + version + ", operation=" + operation + ", domain=" + domain + ", resource=" + resource + ", endpoint=" + endpoint + ", statusCode=" + statusCode + ", status=" + status + ", bytes=" + bytes + ", traceId=" + traceId + ", spanId=" + spanId + ", exception=" + exception + ", attributes=" + attributes + ", expectsResponse=" + expectsResponse + "]";
+        return "L7Message[kind=" + kind + ", protocol=" + protocol + ", streamId=" + streamId + ", startMicros=" + startMicros + ", endMicros=" + endMicros + ", version=" + version + ", operation=" + operation + ", domain=" + domain + ", resource=" + resource + ", endpoint=" + endpoint + ", statusCode=" + statusCode + ", status=" + status + ", bytes=" + bytes + ", traceId=" + traceId + ", spanId=" + spanId + ", exception=" + exception + ", attributes=" + attributes + ", expectsResponse=" + expectsResponse + ", result=" + result + ", affectedRows=" + affectedRows + "]";
     }
 
     /** Mutable builder of {@link L7Message}; not thread-safe. */
@@ -247,6 +277,8 @@ public final class L7Message {
         private String exception;
         private Map<String, String> attributes;
         private boolean expectsResponse;
+        private String result;
+        private long affectedRows = NO_AFFECTED_ROWS;
 
         private Builder(MessageKind kind, String protocol) {
             this.kind = kind;
@@ -280,6 +312,10 @@ public final class L7Message {
         public Builder exception(String v) { exception = v; return this; }
         /** Sets the extra attributes (replacing any set before). */
         public Builder attributes(Map<String, String> v) { attributes = v; return this; }
+        /** Sets what the response answered (since 1.4.0). */
+        public Builder result(String v) { result = v; return this; }
+        /** Sets the rows the statement changed or returned (since 1.4.0). */
+        public Builder affectedRows(long v) { affectedRows = v; return this; }
         /** Marks a request that no response will follow (Kafka acks=0, a pub/sub push, a one-way call). */
         public Builder noResponseExpected() { expectsResponse = false; return this; }
 

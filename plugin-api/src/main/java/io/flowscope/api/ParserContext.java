@@ -26,6 +26,17 @@ public interface ParserContext {
      * The pipeline's clock, µs since the epoch: the time of the latest packet or syscall seen (a capture
      * file's own time when importing). Use it instead of the wall clock for timeouts.
      */
+    /**
+     * Whether literals in statements and values (SQL literals, Redis values, AUTH passwords) are to be replaced
+     * by {@code ?} before a message leaves the parser: the host's {@code flowscope.l7.obfuscate} setting, on
+     * unless turned off, as DeepFlow does. Parsers of protocols that carry statements must honour it.
+     *
+     * @since 1.4.0
+     */
+    default boolean obfuscate() {
+        return true;
+    }
+
     default long nowMicros() {
         return System.currentTimeMillis() * 1000;
     }

@@ -471,6 +471,11 @@ public final class L7Session implements MessageSink {
         }
 
         @Override
+        public boolean obfuscate() {
+            return protocol.obfuscate();
+        }
+
+        @Override
         public void reportProblem(String kind, String message) {
             protocol.problem(kind, message, connection.info());
             counters.error(protocol.descriptor().id() + "_" + kind);

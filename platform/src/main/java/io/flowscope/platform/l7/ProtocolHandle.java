@@ -27,14 +27,27 @@ public final class ProtocolHandle {
     private long windowAttempts;
     /** nanoTime until which the protocol is off; {@code Long.MIN_VALUE} when on. */
     private volatile long disabledUntil = Long.MIN_VALUE;
+    private final boolean obfuscate;
 
     public ProtocolHandle(String pluginId, ProtocolParserFactory factory, ProtocolDescriptor descriptor,
                           FailureListener failures, FailurePolicy policy) {
+        this(pluginId, factory, descriptor, failures, policy, true);
+    }
+
+    /** @param obfuscate whether its parsers replace literals in statements and values ({@code flowscope.l7.obfuscate}) */
+    public ProtocolHandle(String pluginId, ProtocolParserFactory factory, ProtocolDescriptor descriptor,
+                          FailureListener failures, FailurePolicy policy, boolean obfuscate) {
+        this.obfuscate = obfuscate;
         this.pluginId = pluginId;
         this.factory = factory;
         this.descriptor = descriptor;
         this.failures = failures;
         this.policy = policy;
+    }
+
+    /** What its parsers' {@code ParserContext.obfuscate()} says. */
+    public boolean obfuscate() {
+        return obfuscate;
     }
 
     public String pluginId() {

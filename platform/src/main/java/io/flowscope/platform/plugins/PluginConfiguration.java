@@ -25,10 +25,12 @@ class PluginConfiguration {
             @Value("${flowscope.plugins.min-failures:5}") int minFailures,
             @Value("${flowscope.plugins.max-failure-ratio:0.5}") double maxFailureRatio,
             @Value("${flowscope.plugins.failure-window-seconds:60}") long window,
-            @Value("${flowscope.plugins.cool-down-seconds:300}") long coolDown) {
+            @Value("${flowscope.plugins.cool-down-seconds:300}") long coolDown,
+            @Value("${flowscope.l7.obfuscate:true}") boolean obfuscate) {
         FailurePolicy policy = new FailurePolicy(minFailures, maxFailureRatio, Duration.ofSeconds(window), Duration.ofSeconds(coolDown));
         List<Path> extra = extraDirs.stream().filter(s -> !s.isBlank()).map(Path::of).toList();
-        return PluginHost.start(dir.isBlank() ? FlowscopeSettings.defaultPluginsDir() : Path.of(dir), extra, policy);
+        return PluginHost.start(dir.isBlank() ? FlowscopeSettings.defaultPluginsDir() : Path.of(dir), extra, policy,
+                obfuscate);
     }
 
     @RestController

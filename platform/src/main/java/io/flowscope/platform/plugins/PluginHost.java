@@ -67,10 +67,12 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
     }
 
     private final FailurePolicy policy;
+    private final boolean obfuscate;
 
-    private PluginHost(List<Path> dirs, FailurePolicy policy) {
+    private PluginHost(List<Path> dirs, FailurePolicy policy, boolean obfuscate) {
         this.dirs = List.copyOf(dirs);
         this.policy = policy;
+        this.obfuscate = obfuscate;
         this.manager = new FlowscopePluginManager(this.dirs);
     }
 
@@ -85,6 +87,11 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
      * plugin entry of kind {@code directory} (state FAILED), and the rest loads.
      */
     public static PluginHost start(Path builtIn, List<Path> extra, FailurePolicy policy) {
+        return start(builtIn, extra, policy, true);
+    }
+
+    /** As {@link #start(Path, List, FailurePolicy)}; {@code obfuscate}: parsers replace literals in statements and values. */
+    public static PluginHost start(Path builtIn, List<Path> extra, FailurePolicy policy, boolean obfuscate) {
         List<Path> all = new ArrayList<>();
         all.add(builtIn);
         for (Path p : extra) {
@@ -92,7 +99,7 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
                 all.add(p);
             }
         }
-        PluginHost host = new PluginHost(all, policy);
+        PluginHost host = new PluginHost(all, policy, obfuscate);
         host.reportUnusableDirectories(extra);
         host.loadAll();
         return host;
@@ -242,7 +249,7 @@ public final class PluginHost implements AutoCloseable, ProtocolHandle.FailureLi
                         throw new IllegalStateException("protocol id '" + d.id() + "' is already provided by plugin " + other.pluginId());
                     }
                 }
-                ProtocolHandle h = new ProtocolHandle(id, f, d, this, policy);
+                ProtocolHandle h = new ProtocolHandle(id, f, d, this, policy, obfuscate);
                 protocols.add(h);
                 e.handles.add(h);
                 e.protocols.add(d.id());

@@ -191,6 +191,8 @@ final class Tables {
         c.add(integer("syscall_thread_0", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(0))).addedLater());
         c.add(integer("syscall_thread_1", UINTEGER, (L7Record r) -> orNull(r.connection.threadId(1))).addedLater());
         c.add(integer("tunnel_type", UTINYINT, (L7Record r) -> r.connection.tunnelType()).addedLater());
+        c.add(text("response_result", (L7Record r) -> r.response != null ? r.response.result() : null).addedLater());
+        c.add(integer("sql_affected_rows", UBIGINT, (L7Record r) -> affectedRows(r)).addedLater());
         return List.copyOf(c);
     }
 
@@ -214,6 +216,15 @@ final class Tables {
         c.add(text("container_id", ProcessEvent::containerId));
         c.add(integer("exit_code", INTEGER, e -> e.exitCode() != ProcessEvent.NO_EXIT_CODE ? e.exitCode() : Column.NULL));
         return List.copyOf(c);
+    }
+
+    /** The response's row count, else the request's (a lone message), else NULL. */
+    private static long affectedRows(L7Record r) {
+        long n = r.response != null ? r.response.affectedRows() : L7Message.NO_AFFECTED_ROWS;
+        if (n == L7Message.NO_AFFECTED_ROWS && r.request != null) {
+            n = r.request.affectedRows();
+        }
+        return n >= 0 ? n : Column.NULL;
     }
 
     private static long orNull(int id) {
