@@ -1,0 +1,36 @@
+package io.flowscope.plugins.dns;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Strings made from bytes, kept by their bytes in a small direct-mapped table: DNS traffic asks the same few names
+ * (and gets the same few answers) over and over, so most names cost a comparison instead of an allocation. The
+ * bytes are ASCII (names are in presentation form, escapes included), so Latin-1 decoding is a copy.
+ */
+final class StringCache {
+
+    private final byte[][] keys;
+    private final String[] values;
+    private final int mask;
+
+    /** @param size entries, a power of two */
+    StringCache(int size) {
+        keys = new byte[size][];
+        values = new String[size];
+        mask = size - 1;
+    }
+
+    /** The string of {@code bytes[0..len)}, whose hash (any function of those bytes) is {@code hash}. */
+    String get(byte[] bytes, int len, int hash) {
+        int i = (hash ^ (hash >>> 15)) & mask;
+        byte[] k = keys[i];
+        if (k != null && k.length == len && Arrays.equals(k, 0, len, bytes, 0, len)) {
+            return values[i];
+        }
+        String s = new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+        keys[i] = Arrays.copyOf(bytes, len);
+        values[i] = s;
+        return s;
+    }
+}
