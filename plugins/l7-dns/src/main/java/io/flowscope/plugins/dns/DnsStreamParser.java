@@ -39,7 +39,6 @@ final class DnsStreamParser implements ProtocolParser {
         final int expectResponse;
         /** The message being gathered, its length prefix included. */
         byte[] buf;
-        ByteBuffer view;
         int have;
         /** The whole frame's size, prefix included, once the prefix is known; else 0. */
         int need;
@@ -49,7 +48,6 @@ final class DnsStreamParser implements ProtocolParser {
         /** The framing was lost: looking for the next message. */
         boolean lost;
         byte[] look;
-        ByteBuffer lookView;
         int lookLen;
 
         Half(int expectResponse) {
@@ -61,7 +59,6 @@ final class DnsStreamParser implements ProtocolParser {
             need = 0;
             if (buf != null && buf.length > KEEP) {
                 buf = null;
-                view = null;
             }
         }
     }
@@ -124,7 +121,8 @@ final class DnsStreamParser implements ProtocolParser {
             h.have += n;
             pos += n;
             if (h.have == h.need) {
-                message(h.view, 2, h.need - 2, h.startTs, ts);
+                // a view made per gathered message (only split ones are): kept, it would be counted twice
+                message(ByteBuffer.wrap(h.buf), 2, h.need - 2, h.startTs, ts);
                 h.resetFrame();
             }
         }
@@ -137,7 +135,6 @@ final class DnsStreamParser implements ProtocolParser {
                 System.arraycopy(h.buf, 0, b, 0, h.have);
             }
             h.buf = b;
-            h.view = ByteBuffer.wrap(b);
         }
     }
 
@@ -164,23 +161,22 @@ final class DnsStreamParser implements ProtocolParser {
     private int resync(Half h, ByteBuffer data, int pos, int lim, long ts) {
         if (h.look == null) {
             h.look = new byte[LOOK];
-            h.lookView = ByteBuffer.wrap(h.look);
         }
         int n = Math.min(LOOK - h.lookLen, lim - pos);
         data.get(pos, h.look, h.lookLen, n);
         h.lookLen += n;
         pos += n;
         DnsDecoder decoder = DnsDecoder.get();
+        ByteBuffer view = ByteBuffer.wrap(h.look);
         int i = 0;
         for (; i + 2 <= h.lookLen; i++) {
-            int verdict = candidate(decoder, h, i);
+            int verdict = candidate(decoder, h, view, i);
             if (verdict > 0) {
                 // found: what follows is fed again in step; what is left of the input follows it
                 byte[] rest = Arrays.copyOfRange(h.look, i, h.lookLen);
                 h.lost = false;
                 h.lookLen = 0;
                 h.look = null;
-                h.lookView = null;
                 context.reportProblem("resynchronised", "found the next DNS message after " + i
                         + " bytes of the look-ahead");
                 feed(h, ByteBuffer.wrap(rest), 0, rest.length, ts);
@@ -197,8 +193,8 @@ final class DnsStreamParser implements ProtocolParser {
     }
 
     /** 1: a message begins at {@code i} of the look-ahead; -1: none does; 0: more bytes are needed to tell. */
-    private static int candidate(DnsDecoder decoder, Half h, int i) {
-        int length = DnsDecoder.u16(h.lookView, i);
+    private static int candidate(DnsDecoder decoder, Half h, ByteBuffer view, int i) {
+        int length = DnsDecoder.u16(view, i);
         if (length < DnsDecoder.HEADER + 5) {
             return -1;
         }
@@ -207,7 +203,7 @@ final class DnsStreamParser implements ProtocolParser {
             return 0;
         }
         boolean whole = avail >= length;
-        return decoder.plausible(h.lookView, i + 2, whole ? length : avail, whole, h.expectResponse) ? 1 : -1;
+        return decoder.plausible(view, i + 2, whole ? length : avail, whole, h.expectResponse) ? 1 : -1;
     }
 
     @Override
