@@ -506,56 +506,72 @@ final class DnsDecoder {
      * of printable labels with a known class, and, when the whole message is there, every record well formed and
      * the message ending where its last record does.
      *
-     * @param whole whether {@code len} is the whole message (else only its header and question are checked)
+     * @param avail          bytes there are from {@code base}
+     * @param length         the message's length (UDP: the datagram's; TCP: what its prefix says)
      * @param expectResponse 1: must be a response, 0: a query, -1: either
+     * @return 1: plausible; -1: not a DNS message; 0: cannot tell yet, more bytes are needed (only when
+     *         {@code avail < length})
      */
-    boolean plausible(ByteBuffer b, int base, int len, boolean whole, int expectResponse) {
-        if (len < HEADER + 5) {
-            return false;
+    int judge(ByteBuffer b, int base, int avail, int length, int expectResponse) {
+        if (length < HEADER + 5) {
+            return -1;
+        }
+        boolean whole = avail >= length;
+        int len = Math.min(avail, length);
+        if (len >= 4) {
+            int flags = u16(b, base + 2);
+            boolean response = (flags & 0x8000) != 0;
+            int opcode = (flags >>> 11) & 0xf;
+            if (expectResponse >= 0 && response != (expectResponse == 1)) {
+                return -1;
+            }
+            // the Z bit is zero; a response's rcode is one of the eleven of RFC 1035 and 2136; a query has none
+            if ((flags & 0x0040) != 0 || !(opcode == 0 || opcode == 2 || opcode == 4 || opcode == 5)
+                    || (response ? (flags & 0xf) > 10 : (flags & 0xf) != 0)) {
+                return -1;
+            }
+        }
+        if (len < HEADER) {
+            return 0;
         }
         int flags = u16(b, base + 2);
         int qd = u16(b, base + 4);
         int an = u16(b, base + 6);
         int ns = u16(b, base + 8);
         int ar = u16(b, base + 10);
-        boolean response = (flags & 0x8000) != 0;
-        int opcode = (flags >>> 11) & 0xf;
-        if (expectResponse >= 0 && response != (expectResponse == 1)) {
-            return false;
-        }
-        if ((flags & 0x0040) != 0 || !(opcode == 0 || opcode == 2 || opcode == 4 || opcode == 5) || qd != 1) {
-            return false; // the Z bit is zero, one question is what every client sends
-        }
-        if (response) {
-            if ((flags & 0xf) > 10) {
-                return false;
-            }
-        } else if ((flags & 0xf) != 0 || (opcode == 0 && (an != 0 || ns != 0 || ar > 2))) {
-            return false;
-        }
-        if (whole && HEADER + 5L + 11L * (an + ns + ar) > len) {
-            return false;
+        boolean query = (flags & 0x8000) == 0;
+        if (qd != 1 || (query && ((flags >>> 11) & 0xf) == 0 && (an != 0 || ns != 0 || ar > 2))
+                || HEADER + 5L + 11L * (an + ns + ar) > length) {
+            return -1; // one question is what every client sends and every server echoes
         }
         int r = readName(b, base, len, HEADER, false, true);
-        if (r < 0 || r + 4 > len || u16(b, base + r) == 0 || !DnsCodes.knownClass(u16(b, base + r + 2))) {
-            return false;
+        if (r == E_END && !whole) {
+            return 0;
+        }
+        if (r < 0) {
+            return -1;
+        }
+        if (r + 4 > len) {
+            return whole ? -1 : 0;
+        }
+        if (u16(b, base + r) == 0 || !DnsCodes.knownClass(u16(b, base + r + 2))) {
+            return -1;
         }
         if (!whole) {
-            return true;
+            return 1; // a header and a question of printable labels: enough when the rest is not there yet
         }
         int pos = r + 4;
         for (int i = 0, n = an + ns + ar; i < n; i++) {
             int q = readName(b, base, len, pos, false, false);
             if (q < 0 || q + 10 > len) {
-                return false;
+                return -1;
             }
-            int rdlen = u16(b, base + q + 8);
-            pos = q + 10 + rdlen;
+            pos = q + 10 + u16(b, base + q + 8);
             if (pos > len) {
-                return false;
+                return -1;
             }
         }
-        return pos == len;
+        return pos == len ? 1 : -1;
     }
 
     private static String kind(int error) {

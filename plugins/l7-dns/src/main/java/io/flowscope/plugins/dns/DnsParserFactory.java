@@ -42,8 +42,8 @@ public final class DnsParserFactory implements ProtocolParserFactory {
             return Detection.NO_MATCH; // a datagram is whole: a shorter one is no DNS message
         }
         // the host shows at most its first KiB: a longer datagram is checked as far as its question
-        boolean whole = len < 1024;
-        return DnsDecoder.get().plausible(firstBytes, firstBytes.position(), len, whole, -1)
+        int length = len < DnsTcpParserFactory.DETECT_WINDOW ? len : 65535;
+        return DnsDecoder.get().judge(firstBytes, firstBytes.position(), len, length, -1) == 1
                 ? Detection.MATCH : Detection.NO_MATCH;
     }
 

@@ -16,10 +16,8 @@ import java.util.Arrays;
  */
 final class DnsStreamParser implements ProtocolParser {
 
-    /** Look-ahead while resynchronising: enough for a length, a header and the longest question. */
+    /** Look-ahead while resynchronising: more than a length, a header and the longest question (273 bytes). */
     static final int LOOK = 512;
-    /** What a question needs at most to be judged: header, a 255-byte name, type and class. */
-    static final int JUDGE = DnsDecoder.HEADER + DnsDecoder.MAX_NAME_WIRE + 4;
     /** Messages gathered in both directions at their largest, the look-ahead of both, and change. */
     static final long MAX_STATE_BYTES = 2L * (2 + 65535 + 64) + 2L * (LOOK + 64) + 4096;
     /** A gathering buffer bigger than this is given back once its message is done. */
@@ -194,16 +192,7 @@ final class DnsStreamParser implements ProtocolParser {
 
     /** 1: a message begins at {@code i} of the look-ahead; -1: none does; 0: more bytes are needed to tell. */
     private static int candidate(DnsDecoder decoder, Half h, ByteBuffer view, int i) {
-        int length = DnsDecoder.u16(view, i);
-        if (length < DnsDecoder.HEADER + 5) {
-            return -1;
-        }
-        int avail = h.lookLen - i - 2;
-        if (avail < Math.min(length, JUDGE)) {
-            return 0;
-        }
-        boolean whole = avail >= length;
-        return decoder.plausible(view, i + 2, whole ? length : avail, whole, h.expectResponse) ? 1 : -1;
+        return decoder.judge(view, i + 2, h.lookLen - i - 2, DnsDecoder.u16(view, i), h.expectResponse);
     }
 
     @Override

@@ -44,15 +44,11 @@ public final class DnsTcpParserFactory implements ProtocolParserFactory {
         if (length < DnsDecoder.HEADER + 5) {
             return Detection.NO_MATCH;
         }
-        // the host shows at most its first KiB: a longer message is judged on what of it is there
-        int enough = Math.min(2 + length, DETECT_WINDOW);
-        if (have < enough) {
-            return Detection.NEED_MORE_DATA;
-        }
-        boolean whole = have >= 2 + length;
         int expect = direction == Direction.CLIENT_TO_SERVER ? 0 : 1;
-        return DnsDecoder.get().plausible(firstBytes, at + 2, whole ? length : have - 2, whole, expect)
-                ? Detection.MATCH : Detection.NO_MATCH;
+        int verdict = DnsDecoder.get().judge(firstBytes, at + 2, have - 2, length, expect);
+        // the host shows at most its first KiB, which holds any header and question: there it is decided
+        return verdict > 0 ? Detection.MATCH : verdict < 0 || have >= DETECT_WINDOW ? Detection.NO_MATCH
+                : Detection.NEED_MORE_DATA;
     }
 
     /** The most first bytes the host shows a detector (L7Session.DETECT_BYTES). */
