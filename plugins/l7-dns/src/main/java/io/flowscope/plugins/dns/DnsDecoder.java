@@ -470,35 +470,62 @@ final class DnsDecoder {
 
     /** Appends a label to {@link #name}, escaped; false when {@code printable} is asked and it is not. */
     private boolean label(ByteBuffer b, int at, int l, boolean keep, boolean printable) {
-        if (keep && nameLen > 0) {
-            name[nameLen++] = '.';
-            nameHash = nameHash * 31 + '.';
+        if (!keep) {
+            for (int i = 0; i < l; i++) {
+                int c = b.get(at + i) & 0xff;
+                if (c <= 0x20 || c >= 0x7f || c == '.' || c == '\\') {
+                    return false;
+                }
+            }
+            return true;
         }
+        int start = nameLen;
+        if (start > 0) {
+            name[start++] = '.';
+        }
+        // the common case: copied in one go, then checked; a label that needs escapes is written again byte by byte
+        b.get(at, name, start, l);
+        int h = start > 0 ? nameHash * 31 + '.' : nameHash;
+        int end = start + l;
+        for (int i = start; i < end; i++) {
+            int c = name[i] & 0xff;
+            if (c <= 0x20 || c >= 0x7f || c == '.' || c == '\\') {
+                if (printable) {
+                    return false;
+                }
+                nameLen = i; // the plain bytes before it stay
+                nameHash = h;
+                escapedLabel(b, at + (i - start), l - (i - start));
+                return true;
+            }
+            h = h * 31 + c;
+        }
+        nameLen = end;
+        nameHash = h;
+        return true;
+    }
+
+    /** Appends the rest of a label byte by byte, escaping what is not printable (as dig does). */
+    private void escapedLabel(ByteBuffer b, int at, int l) {
+        int h = nameHash;
         for (int i = 0; i < l; i++) {
             int c = b.get(at + i) & 0xff;
-            boolean plain = c > 0x20 && c < 0x7f && c != '.' && c != '\\';
-            if (printable && !plain) {
-                return false;
-            }
-            if (!keep) {
-                continue;
-            }
-            if (plain) {
+            if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
                 name[nameLen++] = (byte) c;
-                nameHash = nameHash * 31 + c;
+                h = h * 31 + c;
             } else if (c == '.' || c == '\\') {
                 name[nameLen++] = '\\';
                 name[nameLen++] = (byte) c;
-                nameHash = (nameHash * 31 + '\\') * 31 + c;
+                h = (h * 31 + '\\') * 31 + c;
             } else {
                 name[nameLen++] = '\\';
                 name[nameLen++] = (byte) ('0' + c / 100);
                 name[nameLen++] = (byte) ('0' + c / 10 % 10);
                 name[nameLen++] = (byte) ('0' + c % 10);
-                nameHash = (((nameHash * 31 + '\\') * 31 + c / 100) * 31 + c / 10 % 10) * 31 + c % 10;
+                h = (((h * 31 + '\\') * 31 + '0' + c / 100) * 31 + '0' + c / 10 % 10) * 31 + '0' + c % 10;
             }
         }
-        return true;
+        nameHash = h;
     }
 
     /**
