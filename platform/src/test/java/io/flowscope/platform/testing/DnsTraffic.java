@@ -32,6 +32,11 @@ public final class DnsTraffic {
     }
 
     public static String dig(int port, Path dir, boolean tcp) throws IOException, InterruptedException {
+        return Processes.run(dir, command(port, tcp));
+    }
+
+    /** dig's command line for every case, over UDP or over TCP. */
+    public static List<String> command(int port, boolean tcp) {
         List<String> cmd = new ArrayList<>(List.of(PrivilegedCondition.which("dig"), "@127.0.0.1", "-p",
                 String.valueOf(port), "+tries=1", "+time=10"));
         if (tcp) {
@@ -41,6 +46,6 @@ public final class DnsTraffic {
             cmd.add(c.name());
             cmd.add(c.type());
         }
-        return Processes.run(dir, cmd);
+        return cmd;
     }
 }
