@@ -68,26 +68,44 @@ final class DnsDecoder {
     private DnsDecoder() {
     }
 
+    /** The message being decoded, copied out of the host's buffer in one go: plain array reads from then on. */
+    private final byte[] wire = new byte[65536];
+
+    /** Decodes the message at {@code b[at, at + len)} (absolute indexes): see the array form. */
+    L7Message decode(ByteBuffer b, int at, int len, boolean truncated, long start, long end, long wireBytes,
+                     String protocol, ParserContext ctx) {
+        int n = Math.min(len, wire.length);
+        b.get(at, wire, 0, n);
+        return decode(wire, 0, n, truncated, start, end, wireBytes, protocol, ctx);
+    }
+
+    /** {@link #judge(byte[], int, int, int, int)} of the bytes at {@code b[at, at + avail)} (absolute indexes). */
+    int judge(ByteBuffer b, int at, int avail, int length, int expectResponse) {
+        int n = Math.min(Math.min(avail, length), wire.length);
+        b.get(at, wire, 0, n);
+        return judge(wire, 0, n, length, expectResponse);
+    }
+
     /**
-     * Decodes the message at {@code b[base, base + len)}.
+     * Decodes the message at {@code m[base, base + len)}.
      *
      * @param truncated the message's end was not captured: running out of bytes is expected, not a problem of it
      * @param wireBytes the message's size on the wire (for TCP with its length prefix)
      * @return the message, or null when it is not a DNS message at all (reported)
      */
-    L7Message decode(ByteBuffer b, int base, int len, boolean truncated, long start, long end, long wireBytes,
+    L7Message decode(byte[] m, int base, int len, boolean truncated, long start, long end, long wireBytes,
                      String protocol, ParserContext ctx) {
         if (len < HEADER) {
             ctx.reportProblem(truncated ? "truncated_message" : "message_too_short",
                     len + " bytes, less than a DNS header" + (truncated ? " (cut by the capture)" : ""));
             return null;
         }
-        int id = u16(b, base);
-        int flags = u16(b, base + 2);
-        int qd = u16(b, base + 4);
-        int an = u16(b, base + 6);
-        int ns = u16(b, base + 8);
-        int ar = u16(b, base + 10);
+        int id = u16(m, base);
+        int flags = u16(m, base + 2);
+        int qd = u16(m, base + 4);
+        int an = u16(m, base + 6);
+        int ns = u16(m, base + 8);
+        int ar = u16(m, base + 10);
         boolean response = (flags & 0x8000) != 0;
         int opcode = (flags >>> 11) & 0xf;
         if (!DnsCodes.knownOpcode(opcode)) {
@@ -101,7 +119,7 @@ final class DnsDecoder {
         int fail = 0;
         String failIn = null;
         for (int i = 0; i < qd; i++) {
-            int r = readName(b, base, len, pos, true, false);
+            int r = readName(m, base, len, pos, true, false);
             if (r >= 0 && r + 4 > len) {
                 failedAt = len;
                 r = E_END;
@@ -113,8 +131,8 @@ final class DnsDecoder {
             }
             String q = names.get(name, nameLen, nameHash);
             if (i == 0) {
-                qtype = u16(b, base + r);
-                qclass = u16(b, base + r + 2);
+                qtype = u16(m, base + r);
+                qclass = u16(m, base + r + 2);
                 resource = q;
             } else if (resource.length() < MAX_RESOURCE) {
                 resource = resource + ';' + q; // several questions: rare, joined as DeepFlow joins them
@@ -141,7 +159,7 @@ final class DnsDecoder {
         for (int s = 0; s < sections; s++) {
             int count = s == 0 ? an : s == 1 ? ns : ar;
             for (int i = 0; i < count; i++) {
-                int r = readName(b, base, len, pos, false, false);
+                int r = readName(m, base, len, pos, false, false);
                 if (r >= 0 && r + 10 > len) {
                     failedAt = len;
                     r = E_END;
@@ -151,9 +169,9 @@ final class DnsDecoder {
                     failIn = SECTIONS[s] + " record " + (i + 1) + " of " + count;
                     break records;
                 }
-                int type = u16(b, base + r);
-                int cls = u16(b, base + r + 2);
-                int rdlen = u16(b, base + r + 8);
+                int type = u16(m, base + r);
+                int cls = u16(m, base + r + 2);
+                int rdlen = u16(m, base + r + 8);
                 int rd = r + 10;
                 if (rd + rdlen > len) {
                     failedAt = len;
@@ -163,7 +181,7 @@ final class DnsDecoder {
                 }
                 if (s == 0) {
                     int mark = textLen;
-                    int a = answer(b, base, len, type, rd, rdlen);
+                    int a = answer(m, base, len, type, rd, rdlen);
                     if (a < 0) {
                         textLen = mark;
                         rehash();
@@ -173,7 +191,7 @@ final class DnsDecoder {
                     }
                 } else if (s == 2 && type == DnsCodes.TYPE_OPT) {
                     ednsUdp = cls;
-                    long ttl = u32(b, base + r + 4);
+                    long ttl = u32(m, base + r + 4);
                     extendedRcode = (int) (ttl >>> 24);
                     dnssecOk = (ttl & 0x8000) != 0;
                 }
@@ -181,32 +199,32 @@ final class DnsDecoder {
             }
         }
 
-        L7Message.Builder m = response ? L7Message.response(protocol) : L7Message.request(protocol);
-        m.streamId(id).time(start, end).bytes(wireBytes);
+        L7Message.Builder out = response ? L7Message.response(protocol) : L7Message.request(protocol);
+        out.streamId(id).time(start, end).bytes(wireBytes);
         if (qtype >= 0) {
-            m.operation(DnsCodes.type(qtype)).resource(resource).endpoint(resource);
+            out.operation(DnsCodes.type(qtype)).resource(resource).endpoint(resource);
             if (qtype == DnsCodes.TYPE_A || qtype == DnsCodes.TYPE_AAAA) {
-                m.domain(resource); // DeepFlow names the domain of address queries only
+                out.domain(resource); // DeepFlow names the domain of address queries only
             }
         }
         if (response) {
             int rcode = (extendedRcode << 4) | (flags & 0xf);
-            m.statusCode(rcode);
-            m.status(rcode == 0 ? ResponseStatus.OK
+            out.statusCode(rcode);
+            out.status(rcode == 0 ? ResponseStatus.OK
                     : rcode == 1 || rcode == 3 ? ResponseStatus.CLIENT_ERROR : ResponseStatus.SERVER_ERROR);
             if (rcode != 0) {
-                m.exception(DnsCodes.rcode(rcode));
+                out.exception(DnsCodes.rcode(rcode));
             }
             if (textLen > 0) {
-                m.result(results.get(text, textLen, textHash));
+                out.result(results.get(text, textLen, textHash));
             }
             if ((flags & 0x0200) != 0) {
-                m.attributes(TRUNCATED_BY_SERVER);
+                out.attributes(TRUNCATED_BY_SERVER);
             }
         } else {
             Map<String, String> attrs = requestAttributes(opcode, qclass, ednsUdp, dnssecOk);
             if (attrs != null) {
-                m.attributes(attrs);
+                out.attributes(attrs);
             }
         }
         if (fail != 0) {
@@ -215,10 +233,10 @@ final class DnsDecoder {
             } else {
                 String why = describe(fail, failIn);
                 ctx.reportProblem(kind(fail), why);
-                m.status(ResponseStatus.PARSE_FAILED).exception(why);
+                out.status(ResponseStatus.PARSE_FAILED).exception(why);
             }
         }
-        return m.build();
+        return out.build();
     }
 
     private static final String[] SECTIONS = {"answer", "authority", "additional"};
@@ -255,7 +273,7 @@ final class DnsDecoder {
     }
 
     /** Appends one answer's data to the result text; a negative error if its data is malformed. */
-    private int answer(ByteBuffer b, int base, int len, int type, int rd, int rdlen) {
+    private int answer(byte[] m, int base, int len, int type, int rd, int rdlen) {
         int mark = textLen;
         if (textLen > 0) {
             put((byte) ';');
@@ -269,28 +287,28 @@ final class DnsDecoder {
                     if (i > 0) {
                         put((byte) '.');
                     }
-                    decimal(b.get(base + rd + i) & 0xff);
+                    decimal(m[base + rd + i] & 0xff);
                 }
             }
             case DnsCodes.TYPE_AAAA -> {
                 if (rdlen != 16) {
                     return E_RDATA;
                 }
-                ipv6(b, base + rd);
+                ipv6(m, base + rd);
             }
             case DnsCodes.TYPE_CNAME, DnsCodes.TYPE_NS, DnsCodes.TYPE_PTR, DnsCodes.TYPE_DNAME, 3, 4, 7, 8, 9 -> {
-                int e = nameInRdata(b, base, len, rd, rdlen);
+                int e = nameInRdata(m, base, len, rd, rdlen);
                 if (e < 0) {
                     return e;
                 }
             }
             case DnsCodes.TYPE_SOA -> {
                 // DeepFlow writes the primary server (MNAME); RNAME and the five numbers must be there too
-                int r = nameInRdataEnd(b, base, len, rd, rd + rdlen, true);
+                int r = nameInRdataEnd(m, base, len, rd, rd + rdlen, true);
                 if (r < 0) {
                     return r;
                 }
-                int r2 = readName(b, base, len, r, false, false);
+                int r2 = readName(m, base, len, r, false, false);
                 if (r2 < 0 || r2 + 20 != rd + rdlen) {
                     return r2 < 0 ? r2 : E_RDATA;
                 }
@@ -299,9 +317,9 @@ final class DnsDecoder {
                 if (rdlen < 3) {
                     return E_RDATA;
                 }
-                decimal(u16(b, base + rd));
+                decimal(u16(m, base + rd));
                 put((byte) ' ');
-                int e = nameInRdata(b, base, len, rd + 2, rdlen - 2);
+                int e = nameInRdata(m, base, len, rd + 2, rdlen - 2);
                 if (e < 0) {
                     return e;
                 }
@@ -311,10 +329,10 @@ final class DnsDecoder {
                     return E_RDATA;
                 }
                 for (int i = 0; i < 3; i++) {
-                    decimal(u16(b, base + rd + 2 * i));
+                    decimal(u16(m, base + rd + 2 * i));
                     put((byte) ' ');
                 }
-                int e = nameInRdata(b, base, len, rd + 6, rdlen - 6);
+                int e = nameInRdata(m, base, len, rd + 6, rdlen - 6);
                 if (e < 0) {
                     return e;
                 }
@@ -323,7 +341,7 @@ final class DnsDecoder {
                 int p = rd;
                 int stop = rd + rdlen;
                 while (p < stop) {
-                    int n = b.get(base + p) & 0xff;
+                    int n = m[base + p] & 0xff;
                     if (p + 1 + n > stop) {
                         return E_RDATA;
                     }
@@ -332,7 +350,7 @@ final class DnsDecoder {
                     }
                     put((byte) '"');
                     for (int i = 0; i < n; i++) {
-                        int c = b.get(base + p + 1 + i) & 0xff;
+                        int c = m[base + p + 1 + i] & 0xff;
                         if (c == '"' || c == '\\') {
                             put((byte) '\\');
                             put((byte) c);
@@ -363,8 +381,8 @@ final class DnsDecoder {
     }
 
     /** A name that must fill the record's data exactly; written to the result. */
-    private int nameInRdata(ByteBuffer b, int base, int len, int rd, int rdlen) {
-        int r = nameInRdataEnd(b, base, len, rd, rd + rdlen, true);
+    private int nameInRdata(byte[] m, int base, int len, int rd, int rdlen) {
+        int r = nameInRdataEnd(m, base, len, rd, rd + rdlen, true);
         if (r < 0) {
             return r;
         }
@@ -372,8 +390,8 @@ final class DnsDecoder {
     }
 
     /** Reads a name inside a record's data into the result text; where it ends, or a negative error. */
-    private int nameInRdataEnd(ByteBuffer b, int base, int len, int from, int stop, boolean write) {
-        int r = readName(b, base, len, from, write, false);
+    private int nameInRdataEnd(byte[] m, int base, int len, int from, int stop, boolean write) {
+        int r = readName(m, base, len, from, write, false);
         if (r < 0) {
             return r;
         }
@@ -393,7 +411,7 @@ final class DnsDecoder {
      * or a negative error. With {@code keep} its presentation form is left in {@link #name}. With
      * {@code printable}, labels must be printable ASCII without escapes (the strict check of detection).
      */
-    int readName(ByteBuffer b, int base, int len, int pos, boolean keep, boolean printable) {
+    int readName(byte[] m, int base, int len, int pos, boolean keep, boolean printable) {
         int p = pos;
         int after = -1;
         int limit = pos; // a pointer must go strictly before where the labels it ends began
@@ -408,7 +426,7 @@ final class DnsDecoder {
                 failedAt = p;
                 return E_END;
             }
-            int l = b.get(base + p) & 0xff;
+            int l = m[base + p] & 0xff;
             if (l == 0) {
                 if (after < 0) {
                     after = p + 1;
@@ -421,7 +439,7 @@ final class DnsDecoder {
                     failedAt = p;
                     return E_END;
                 }
-                int target = ((l & 0x3f) << 8) | (b.get(base + p + 1) & 0xff);
+                int target = ((l & 0x3f) << 8) | (m[base + p + 1] & 0xff);
                 failedAt = p;
                 if (target >= len) {
                     return E_OUT;
@@ -453,7 +471,7 @@ final class DnsDecoder {
                 return E_END; // the label, or the byte after it, is past the end
             }
             if (keep || printable) {
-                if (!label(b, base + p + 1, l, keep, printable)) {
+                if (!label(m, base + p + 1, l, keep, printable)) {
                     failedAt = p;
                     return E_LABEL;
                 }
@@ -469,10 +487,10 @@ final class DnsDecoder {
     }
 
     /** Appends a label to {@link #name}, escaped; false when {@code printable} is asked and it is not. */
-    private boolean label(ByteBuffer b, int at, int l, boolean keep, boolean printable) {
+    private boolean label(byte[] m, int at, int l, boolean keep, boolean printable) {
         if (!keep) {
             for (int i = 0; i < l; i++) {
-                int c = b.get(at + i) & 0xff;
+                int c = m[at + i] & 0xff;
                 if (c <= 0x20 || c >= 0x7f || c == '.' || c == '\\') {
                     return false;
                 }
@@ -484,7 +502,7 @@ final class DnsDecoder {
             name[start++] = '.';
         }
         // the common case: copied in one go, then checked; a label that needs escapes is written again byte by byte
-        b.get(at, name, start, l);
+        System.arraycopy(m, at, name, start, l);
         int h = start > 0 ? nameHash * 31 + '.' : nameHash;
         int end = start + l;
         for (int i = start; i < end; i++) {
@@ -495,7 +513,7 @@ final class DnsDecoder {
                 }
                 nameLen = i; // the plain bytes before it stay
                 nameHash = h;
-                escapedLabel(b, at + (i - start), l - (i - start));
+                escapedLabel(m, at + (i - start), l - (i - start));
                 return true;
             }
             h = h * 31 + c;
@@ -506,10 +524,10 @@ final class DnsDecoder {
     }
 
     /** Appends the rest of a label byte by byte, escaping what is not printable (as dig does). */
-    private void escapedLabel(ByteBuffer b, int at, int l) {
+    private void escapedLabel(byte[] m, int at, int l) {
         int h = nameHash;
         for (int i = 0; i < l; i++) {
-            int c = b.get(at + i) & 0xff;
+            int c = m[at + i] & 0xff;
             if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
                 name[nameLen++] = (byte) c;
                 h = h * 31 + c;
@@ -539,14 +557,14 @@ final class DnsDecoder {
      * @return 1: plausible; -1: not a DNS message; 0: cannot tell yet, more bytes are needed (only when
      *         {@code avail < length})
      */
-    int judge(ByteBuffer b, int base, int avail, int length, int expectResponse) {
+    int judge(byte[] m, int base, int avail, int length, int expectResponse) {
         if (length < HEADER + 5) {
             return -1;
         }
         boolean whole = avail >= length;
         int len = Math.min(avail, length);
         if (len >= 4) {
-            int flags = u16(b, base + 2);
+            int flags = u16(m, base + 2);
             boolean response = (flags & 0x8000) != 0;
             int opcode = (flags >>> 11) & 0xf;
             if (expectResponse >= 0 && response != (expectResponse == 1)) {
@@ -561,17 +579,17 @@ final class DnsDecoder {
         if (len < HEADER) {
             return 0;
         }
-        int flags = u16(b, base + 2);
-        int qd = u16(b, base + 4);
-        int an = u16(b, base + 6);
-        int ns = u16(b, base + 8);
-        int ar = u16(b, base + 10);
+        int flags = u16(m, base + 2);
+        int qd = u16(m, base + 4);
+        int an = u16(m, base + 6);
+        int ns = u16(m, base + 8);
+        int ar = u16(m, base + 10);
         boolean query = (flags & 0x8000) == 0;
         if (qd != 1 || (query && ((flags >>> 11) & 0xf) == 0 && (an != 0 || ns != 0 || ar > 2))
                 || HEADER + 5L + 11L * (an + ns + ar) > length) {
             return -1; // one question is what every client sends and every server echoes
         }
-        int r = readName(b, base, len, HEADER, false, true);
+        int r = readName(m, base, len, HEADER, false, true);
         if (r == E_END && !whole) {
             return 0;
         }
@@ -581,7 +599,7 @@ final class DnsDecoder {
         if (r + 4 > len) {
             return whole ? -1 : 0;
         }
-        if (u16(b, base + r) == 0 || !DnsCodes.knownClass(u16(b, base + r + 2))) {
+        if (u16(m, base + r) == 0 || !DnsCodes.knownClass(u16(m, base + r + 2))) {
             return -1;
         }
         if (!whole) {
@@ -589,11 +607,11 @@ final class DnsDecoder {
         }
         int pos = r + 4;
         for (int i = 0, n = an + ns + ar; i < n; i++) {
-            int q = readName(b, base, len, pos, false, false);
+            int q = readName(m, base, len, pos, false, false);
             if (q < 0 || q + 10 > len) {
                 return -1;
             }
-            pos = q + 10 + u16(b, base + q + 8);
+            pos = q + 10 + u16(m, base + q + 8);
             if (pos > len) {
                 return -1;
             }
@@ -669,10 +687,10 @@ final class DnsDecoder {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** RFC 5952's text form: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
-    private void ipv6(ByteBuffer b, int at) {
+    private void ipv6(byte[] m, int at) {
         int[] g = groups;
         for (int i = 0; i < 8; i++) {
-            g[i] = u16(b, at + 2 * i);
+            g[i] = u16(m, at + 2 * i);
         }
         if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff) {
             // IPv4-mapped: ::ffff:a.b.c.d
@@ -684,7 +702,7 @@ final class DnsDecoder {
                 if (i > 12) {
                     put((byte) '.');
                 }
-                decimal(b.get(at + i) & 0xff);
+                decimal(m[at + i] & 0xff);
             }
             return;
         }
@@ -730,11 +748,16 @@ final class DnsDecoder {
         }
     }
 
+    /** Big-endian unsigned 16 bits of a buffer, at an absolute index. */
     static int u16(ByteBuffer b, int at) {
         return ((b.get(at) & 0xff) << 8) | (b.get(at + 1) & 0xff);
     }
 
-    static long u32(ByteBuffer b, int at) {
-        return ((long) u16(b, at) << 16) | u16(b, at + 2);
+    static int u16(byte[] m, int at) {
+        return ((m[at] & 0xff) << 8) | (m[at + 1] & 0xff);
+    }
+
+    static long u32(byte[] m, int at) {
+        return ((long) u16(m, at) << 16) | u16(m, at + 2);
     }
 }

@@ -119,8 +119,7 @@ final class DnsStreamParser implements ProtocolParser {
             h.have += n;
             pos += n;
             if (h.have == h.need) {
-                // a view made per gathered message (only split ones are): kept, it would be counted twice
-                message(ByteBuffer.wrap(h.buf), 2, h.need - 2, h.startTs, ts);
+                message(h.buf, 2, h.need - 2, h.startTs, ts);
                 h.resetFrame();
             }
         }
@@ -137,8 +136,14 @@ final class DnsStreamParser implements ProtocolParser {
     }
 
     private void message(ByteBuffer b, int at, int length, long start, long end) {
-        L7Message m = DnsDecoder.get().decode(b, at, length, false, start, end, 2L + length,
-                DnsTcpParserFactory.PROTOCOL, context);
+        emit(DnsDecoder.get().decode(b, at, length, false, start, end, 2L + length, DnsTcpParserFactory.PROTOCOL, context));
+    }
+
+    private void message(byte[] b, int at, int length, long start, long end) {
+        emit(DnsDecoder.get().decode(b, at, length, false, start, end, 2L + length, DnsTcpParserFactory.PROTOCOL, context));
+    }
+
+    private void emit(L7Message m) {
         if (m != null) {
             context.sink().emit(m);
         }
@@ -165,10 +170,9 @@ final class DnsStreamParser implements ProtocolParser {
         h.lookLen += n;
         pos += n;
         DnsDecoder decoder = DnsDecoder.get();
-        ByteBuffer view = ByteBuffer.wrap(h.look);
         int i = 0;
         for (; i + 2 <= h.lookLen; i++) {
-            int verdict = candidate(decoder, h, view, i);
+            int verdict = candidate(decoder, h, i);
             if (verdict > 0) {
                 // found: what follows is fed again in step; what is left of the input follows it
                 byte[] rest = Arrays.copyOfRange(h.look, i, h.lookLen);
@@ -191,8 +195,8 @@ final class DnsStreamParser implements ProtocolParser {
     }
 
     /** 1: a message begins at {@code i} of the look-ahead; -1: none does; 0: more bytes are needed to tell. */
-    private static int candidate(DnsDecoder decoder, Half h, ByteBuffer view, int i) {
-        return decoder.judge(view, i + 2, h.lookLen - i - 2, DnsDecoder.u16(view, i), h.expectResponse);
+    private static int candidate(DnsDecoder decoder, Half h, int i) {
+        return decoder.judge(h.look, i + 2, h.lookLen - i - 2, DnsDecoder.u16(h.look, i), h.expectResponse);
     }
 
     @Override
