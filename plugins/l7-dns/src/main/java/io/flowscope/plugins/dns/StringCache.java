@@ -25,12 +25,22 @@ final class StringCache {
     String get(byte[] bytes, int len, int hash) {
         int i = (hash ^ (hash >>> 15)) & mask;
         byte[] k = keys[i];
-        if (k != null && k.length == len && Arrays.equals(k, 0, len, bytes, 0, len)) {
+        if (k != null && k.length == len && same(k, bytes, len)) {
             return values[i];
         }
         String s = new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
         keys[i] = Arrays.copyOf(bytes, len);
         values[i] = s;
         return s;
+    }
+
+    /** A plain loop: names are short, and Arrays.equals' range checks and vector set-up cost more than they save here. */
+    private static boolean same(byte[] a, byte[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
