@@ -50,11 +50,9 @@ final class DnsDecoder {
     /** A name in presentation form: labels joined by dots, escaped as dig escapes them (a byte can become four). */
     private final byte[] name = new byte[MAX_NAME_WIRE * 4 + 4];
     private int nameLen;
-    private int nameHash;
     /** The answers, each as text, separated by ';' as DeepFlow writes them. */
     private final byte[] text = new byte[MAX_RESULT];
     private int textLen;
-    private int textHash;
     private boolean textFull;
     private final StringCache names = new StringCache(256);
     private final StringCache results = new StringCache(128);
@@ -129,7 +127,7 @@ final class DnsDecoder {
                 failIn = "question " + (i + 1);
                 break;
             }
-            String q = names.get(name, nameLen, nameHash);
+            String q = names.get(name, nameLen);
             if (i == 0) {
                 qtype = u16(m, base + r);
                 qclass = u16(m, base + r + 2);
@@ -149,7 +147,6 @@ final class DnsDecoder {
             return null;
         }
         textLen = 0;
-        textHash = 0;
         textFull = false;
         int ednsUdp = -1;
         boolean dnssecOk = false;
@@ -184,7 +181,6 @@ final class DnsDecoder {
                     int a = answer(m, base, len, type, rd, rdlen);
                     if (a < 0) {
                         textLen = mark;
-                        rehash();
                         fail = a;
                         failIn = "answer " + (i + 1) + " (" + DnsCodes.type(type) + ")";
                         break records;
@@ -216,7 +212,7 @@ final class DnsDecoder {
                 out.exception(DnsCodes.rcode(rcode));
             }
             if (textLen > 0) {
-                out.result(results.get(text, textLen, textHash));
+                out.result(results.get(text, textLen));
             }
             if ((flags & 0x0200) != 0) {
                 out.attributes(TRUNCATED_BY_SERVER);
@@ -375,7 +371,6 @@ final class DnsDecoder {
         if (textFull) {
             // an answer that does not fit is left out whole: the result never ends in half an address
             textLen = mark;
-            rehash();
         }
         return 0;
     }
@@ -419,7 +414,6 @@ final class DnsDecoder {
         int pointers = 0;
         if (keep) {
             nameLen = 0;
-            nameHash = 0;
         }
         while (true) {
             if (p >= len) {
@@ -481,7 +475,6 @@ final class DnsDecoder {
         if (keep && nameLen == 0) {
             name[0] = '.';
             nameLen = 1;
-            nameHash = '.';
         }
         return after;
     }
@@ -503,7 +496,6 @@ final class DnsDecoder {
         }
         // the common case: copied in one go, then checked; a label that needs escapes is written again byte by byte
         System.arraycopy(m, at, name, start, l);
-        int h = start > 0 ? nameHash * 31 + '.' : nameHash;
         int end = start + l;
         for (int i = start; i < end; i++) {
             int c = name[i] & 0xff;
@@ -512,38 +504,30 @@ final class DnsDecoder {
                     return false;
                 }
                 nameLen = i; // the plain bytes before it stay
-                nameHash = h;
                 escapedLabel(m, at + (i - start), l - (i - start));
                 return true;
             }
-            h = h * 31 + c;
         }
         nameLen = end;
-        nameHash = h;
         return true;
     }
 
     /** Appends the rest of a label byte by byte, escaping what is not printable (as dig does). */
     private void escapedLabel(byte[] m, int at, int l) {
-        int h = nameHash;
         for (int i = 0; i < l; i++) {
             int c = m[at + i] & 0xff;
             if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
                 name[nameLen++] = (byte) c;
-                h = h * 31 + c;
             } else if (c == '.' || c == '\\') {
                 name[nameLen++] = '\\';
                 name[nameLen++] = (byte) c;
-                h = (h * 31 + '\\') * 31 + c;
             } else {
                 name[nameLen++] = '\\';
                 name[nameLen++] = (byte) ('0' + c / 100);
                 name[nameLen++] = (byte) ('0' + c / 10 % 10);
                 name[nameLen++] = (byte) ('0' + c % 10);
-                h = (((h * 31 + '\\') * 31 + '0' + c / 100) * 31 + '0' + c / 10 % 10) * 31 + '0' + c % 10;
             }
         }
-        nameHash = h;
     }
 
     /**
@@ -647,18 +631,9 @@ final class DnsDecoder {
     private void put(byte c) {
         if (textLen < text.length) {
             text[textLen++] = c;
-            textHash = textHash * 31 + c;
         } else {
             textFull = true;
         }
-    }
-
-    private void rehash() {
-        int h = 0;
-        for (int i = 0; i < textLen; i++) {
-            h = h * 31 + text[i];
-        }
-        textHash = h;
     }
 
     private void decimal(int v) {

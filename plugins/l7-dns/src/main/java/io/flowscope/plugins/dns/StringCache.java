@@ -21,8 +21,16 @@ final class StringCache {
         mask = size - 1;
     }
 
-    /** The string of {@code bytes[0..len)}, whose hash (any function of those bytes) is {@code hash}. */
-    String get(byte[] bytes, int len, int hash) {
+    /**
+     * The string of {@code bytes[0..len)}. The slot comes from the length and four bytes spread over the text (names
+     * and addresses that differ do so at their start or end), not from every byte: a collision costs one string.
+     */
+    String get(byte[] bytes, int len) {
+        int hash = len;
+        if (len > 0) {
+            hash = ((hash * 31 + bytes[0]) * 31 + bytes[len - 1]) * 31 + bytes[len >>> 1];
+            hash = hash * 31 + bytes[len >>> 2];
+        }
         int i = (hash ^ (hash >>> 15)) & mask;
         byte[] k = keys[i];
         if (k != null && k.length == len && same(k, bytes, len)) {
