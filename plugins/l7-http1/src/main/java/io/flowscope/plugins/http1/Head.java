@@ -28,26 +28,46 @@ final class Head {
     String spanId;
     String userAgent;
 
-    /** Parses {@code a[0..len)}, which ends with an empty line; null when the start line is malformed. */
-    static Head parse(byte[] a, int len, boolean request) {
-        Head h = new Head();
-        int eol = lineEnd(a, 0, len);
-        if (!(request ? h.requestLine(a, 0, trimCr(a, 0, eol)) : h.statusLine(a, 0, trimCr(a, 0, eol)))) {
+    /**
+     * Parses {@code a[0..len)}, which ends with an empty line, into this (reused) head: this, or null when the
+     * start line is malformed. {@code lineEnds} holds the index of each of the head's {@code lineCount} line
+     * feeds, found when its end was looked for; null when there were too many to note, and the lines are found
+     * here.
+     */
+    Head parse(byte[] a, int len, boolean request, int[] lineEnds, int lineCount) {
+        clear();
+        int eol = lineEnds != null ? lineEnds[0] : lineEnd(a, 0, len);
+        if (!(request ? requestLine(a, 0, trimCr(a, 0, eol)) : statusLine(a, 0, trimCr(a, 0, eol)))) {
             return null;
         }
         int p = eol + 1;
-        while (p < len) {
-            int end = lineEnd(a, p, len);
+        for (int line = 1; p < len; line++) {
+            int end = lineEnds != null ? (line < lineCount ? lineEnds[line] : len) : lineEnd(a, p, len);
             int to = trimCr(a, p, end);
             if (to == p) {
                 break;
             }
-            if (!h.header(a, p, to)) {
+            if (!header(a, p, to)) {
                 return null;
             }
             p = end + 1;
         }
-        return h;
+        return this;
+    }
+
+    private void clear() {
+        method = null;
+        target = null;
+        statusCode = 0;
+        reason = null;
+        requestMethod = null;
+        version = null;
+        host = null;
+        contentLength = NO_LENGTH;
+        chunked = false;
+        traceId = null;
+        spanId = null;
+        userAgent = null;
     }
 
     L7Message.Builder toRequest() {
@@ -100,7 +120,7 @@ final class Head {
         }
         method = StartLine.method(a, from, sp1);
         target = ascii(a, sp1 + 1, sp2);
-        version = ascii(a, sp2 + 6, to);
+        version = version(a, sp2 + 6, to);
         return true;
     }
 
@@ -108,7 +128,7 @@ final class Head {
         if (!startsWith(a, from, to, "HTTP/1.") || to - from < 12 || a[from + 8] != ' ') {
             return false;
         }
-        version = ascii(a, from + 5, from + 8);
+        version = version(a, from + 5, from + 8);
         int code = 0;
         for (int i = from + 9; i < from + 12; i++) {
             int d = a[i] - '0';
@@ -121,57 +141,50 @@ final class Head {
             return false;
         }
         statusCode = code;
-        reason = to > from + 13 ? ascii(a, from + 13, to) : "";
+        // the reason phrase is only shown for errors (as the exception): no String for the others
+        reason = code < 400 ? null : to > from + 13 ? ascii(a, from + 13, to) : "";
         return true;
     }
 
+    /** One header line {@code a[from..to)}: only the few kept are looked at past their name. */
     private boolean header(byte[] a, int from, int to) {
         int colon = indexOf(a, from, to, (byte) ':');
         if (colon <= from) {
             // obsolete line folding (a line starting with whitespace) continues the previous header
             return a[from] == ' ' || a[from] == '\t';
         }
-        int vs = colon + 1;
-        while (vs < to && (a[vs] == ' ' || a[vs] == '\t')) {
-            vs++;
-        }
-        int ve = to;
-        while (ve > vs && (a[ve - 1] == ' ' || a[ve - 1] == '\t')) {
-            ve--;
-        }
-        int n = colon - from;
-        switch (n) {
+        switch (colon - from) {
             case 4 -> {
                 if (nameIs(a, from, "host")) {
-                    host = ascii(a, vs, ve);
+                    host = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
                 }
             }
             case 14 -> {
                 if (nameIs(a, from, "content-length")) {
-                    long v = parseLength(a, vs, ve);
+                    long v = parseLength(a, valueStart(a, colon, to), valueEnd(a, colon, to));
                     contentLength = (contentLength >= 0 && v != contentLength) ? BAD_LENGTH : v;
                 }
             }
             case 17 -> {
                 if (nameIs(a, from, "transfer-encoding")) {
-                    chunked = endsWithIgnoreCase(a, vs, ve, "chunked");
+                    chunked = endsWithIgnoreCase(a, valueStart(a, colon, to), valueEnd(a, colon, to), "chunked");
                 }
             }
             case 11 -> {
                 if (nameIs(a, from, "traceparent")) {
-                    traceparent(a, vs, ve);
+                    traceparent(a, valueStart(a, colon, to), valueEnd(a, colon, to));
                 } else if (nameIs(a, from, "x-b3-spanid") && spanId == null) {
-                    spanId = ascii(a, vs, ve);
+                    spanId = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
                 }
             }
             case 12 -> {
                 if (nameIs(a, from, "x-b3-traceid") && traceId == null) {
-                    traceId = ascii(a, vs, ve);
+                    traceId = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
                 }
             }
             case 13 -> {
                 if (nameIs(a, from, "uber-trace-id") && traceId == null) {
-                    String v = ascii(a, vs, ve);
+                    String v = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
                     String[] parts = v.split(":");
                     if (parts.length >= 2) {
                         traceId = parts[0];
@@ -181,13 +194,33 @@ final class Head {
             }
             case 10 -> {
                 if (nameIs(a, from, "user-agent")) {
-                    userAgent = ascii(a, vs, Math.min(ve, vs + 256));
+                    int vs = valueStart(a, colon, to);
+                    userAgent = ascii(a, vs, Math.min(valueEnd(a, colon, to), vs + 256));
                 }
             }
             default -> {
             }
         }
         return true;
+    }
+
+    /** Where a header's value starts: past the colon and any spaces or tabs. */
+    private static int valueStart(byte[] a, int colon, int to) {
+        int vs = colon + 1;
+        while (vs < to && (a[vs] == ' ' || a[vs] == '\t')) {
+            vs++;
+        }
+        return vs;
+    }
+
+    /** Where a header's value ends: before trailing spaces or tabs (never before its start). */
+    private static int valueEnd(byte[] a, int colon, int to) {
+        int vs = valueStart(a, colon, to);
+        int ve = to;
+        while (ve > vs && (a[ve - 1] == ' ' || a[ve - 1] == '\t')) {
+            ve--;
+        }
+        return ve;
     }
 
     /** W3C trace context: {@code version-traceid(32)-parentid(16)-flags}. */
@@ -268,6 +301,19 @@ final class Head {
             }
         }
         return -1;
+    }
+
+    /** {@code 1.1} and {@code 1.0} as constants (every message has one), others as they are. */
+    private static String version(byte[] a, int from, int to) {
+        if (to - from == 3 && a[from] == '1' && a[from + 1] == '.') {
+            if (a[from + 2] == '1') {
+                return "1.1";
+            }
+            if (a[from + 2] == '0') {
+                return "1.0";
+            }
+        }
+        return ascii(a, from, to);
     }
 
     private static String ascii(byte[] a, int from, int to) {
