@@ -28,6 +28,12 @@ final class Head {
     String spanId;
     String userAgent;
 
+    // values that repeat from one request of a connection to the next, decoded once
+    private final RepeatedValue recentHost = new RepeatedValue();
+    private final RepeatedValue recentUserAgent = new RepeatedValue();
+    private String attributesUserAgent;
+    private Map<String, String> attributes = Map.of();
+
     /**
      * Parses {@code a[0..len)}, which ends with an empty line, into this (reused) head: this, or null when the
      * start line is malformed. {@code lineEnds} holds the index of each of the head's {@code lineCount} line
@@ -70,6 +76,11 @@ final class Head {
         userAgent = null;
     }
 
+    /** Bytes this head holds beyond its fields: the repeated values it keeps. */
+    long retainedBytes() {
+        return recentHost.retainedBytes() + recentUserAgent.retainedBytes();
+    }
+
     L7Message.Builder toRequest() {
         return L7Message.request(Http1ParserFactory.PROTOCOL)
                 .version(version).operation(method).resource(target).endpoint(endpoint(target)).domain(host)
@@ -78,7 +89,14 @@ final class Head {
 
     /** The few extras a message carries as attributes (the user agent of a request). */
     Map<String, String> attributes() {
-        return userAgent != null ? Map.of("user_agent", userAgent) : Map.of();
+        if (userAgent == null) {
+            return Map.of();
+        }
+        if (userAgent != attributesUserAgent) { // the same String when the bytes were the same
+            attributesUserAgent = userAgent;
+            attributes = Map.of("user_agent", userAgent);
+        }
+        return attributes;
     }
 
     L7Message.Builder toResponse() {
@@ -156,7 +174,7 @@ final class Head {
         switch (colon - from) {
             case 4 -> {
                 if (nameIs(a, from, "host")) {
-                    host = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
+                    host = recentHost.of(a, valueStart(a, colon, to), valueEnd(a, colon, to));
                 }
             }
             case 14 -> {
@@ -195,7 +213,7 @@ final class Head {
             case 10 -> {
                 if (nameIs(a, from, "user-agent")) {
                     int vs = valueStart(a, colon, to);
-                    userAgent = ascii(a, vs, Math.min(valueEnd(a, colon, to), vs + 256));
+                    userAgent = recentUserAgent.of(a, vs, Math.min(valueEnd(a, colon, to), vs + 256));
                 }
             }
             default -> {

@@ -51,7 +51,7 @@ final class MessageHalf {
     }
 
     long retainedBytes() {
-        return buf.length + lineEnd.length * 4L + 256;
+        return buf.length + lineEnd.length * 4L + 256 + parsed.retainedBytes();
     }
 
     void stop() {
@@ -185,10 +185,11 @@ final class MessageHalf {
     // --- states ---
 
     /**
-     * A head, in bulk: the first few bytes are checked to start a message, then the line feeds are found a word
-     * at a time in the host's buffer (each one noted, so the head is not scanned again to split it in lines) up to
-     * the one that ends the head, and the bytes up to there are copied into {@link #buf} with one bulk get. A head
-     * split across calls resumes at the first byte of the next call, never rescanning what was seen.
+     * A head, in bulk: the first few bytes are checked to start a message, then the bytes at hand are copied into
+     * {@link #buf} with one bulk get (as many as it holds), and its line feeds are found a word at a time from
+     * where the copy starts (each one noted, so that the head is not scanned again to split it in lines) up to the
+     * one that ends the head. A head split across calls resumes where the last call stopped, never rescanning what
+     * was seen.
      */
     private int head(ByteBuffer d, int p, int limit, long ts) {
         if (len == 0) {
@@ -208,20 +209,64 @@ final class MessageHalf {
         }
         lastTs = ts;
         int cap = headCap();
-        int scanEnd = p + Math.min(limit - p, cap - len);
-        int end = findHeadEnd(d, p, scanEnd);
-        if (end >= 0) {
-            copy(d, p, end + 1 - p, cap);
-            onHead(ts);
-            return end + 1;
+        while (p < limit) {
+            if (len == cap) {
+                // the head is full and goes on: one byte more than the limit, as if it had been appended
+                headTooLarge(d.get(p));
+                return p + 1;
+            }
+            if (len == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.min(cap, len * 2));
+            }
+            // as much as the buffer holds: what follows the head is copied for nothing, but a memory copy is cheap
+            int from = len;
+            int n = Math.min(limit - p, buf.length - len);
+            d.get(p, buf, len, n);
+            int end = findHeadEnd(from, from + n);
+            if (end >= 0) {
+                int used = end + 1 - from;
+                len = end + 1;
+                bytes += used;
+                onHead(ts);
+                return p + used;
+            }
+            len += n;
+            bytes += n;
+            p += n;
         }
-        copy(d, p, scanEnd - p, cap);
-        if (scanEnd < limit) {
-            // the head is full and goes on: one byte more than the limit, as if it had been appended
-            headTooLarge(d.get(scanEnd));
-            return scanEnd + 1;
+        return p;
+    }
+
+    /**
+     * The index of the line feed in {@code buf[from..to)} that ends the head (CRLF CRLF, or bare LF LF), or -1;
+     * every line feed found on the way is noted.
+     */
+    private int findHeadEnd(int from, int to) {
+        int i = from;
+        for (; i < to && i <= buf.length - Long.BYTES; i += Long.BYTES) {
+            for (long lfs = LineFeeds.inWord(buf, i, to); lfs != 0; lfs &= lfs - 1) {
+                int at = LineFeeds.lowest(lfs, i);
+                if (lineEnd(at)) {
+                    return at;
+                }
+            }
         }
-        return scanEnd;
+        for (; i < to; i++) {
+            if (buf[i] == '\n' && lineEnd(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Notes the line feed at {@code buf[at]}; whether it ends the head. */
+    private boolean lineEnd(int at) {
+        if (lineEnds < lineEnd.length) {
+            lineEnd[lineEnds] = at;
+        }
+        lineEnds++;
+        byte before = at >= 1 ? buf[at - 1] : 0;
+        return before == '\n' || (before == '\r' && at >= 2 && buf[at - 2] == '\n');
     }
 
     /**
@@ -264,30 +309,6 @@ final class MessageHalf {
             }
         }
         return p;
-    }
-
-    /**
-     * The index in {@code d} of the line feed in {@code d[p..scanEnd)} that ends the head (CRLF CRLF, or bare
-     * LF LF), or -1; every line feed found is noted at its index in the head, {@code len} and on.
-     */
-    private int findHeadEnd(ByteBuffer d, int p, int scanEnd) {
-        for (int i = p; (i = LineFeeds.indexOf(d, i, scanEnd)) >= 0; i++) {
-            int at = len + (i - p);
-            if (lineEnds < lineEnd.length) {
-                lineEnd[lineEnds] = at;
-            }
-            lineEnds++;
-            byte before = at >= 1 ? headByte(d, p, at - 1) : 0;
-            if (before == '\n' || (before == '\r' && at >= 2 && headByte(d, p, at - 2) == '\n')) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Byte {@code k} of the head: in {@link #buf} if an earlier call copied it, else in {@code d} from {@code p}. */
-    private byte headByte(ByteBuffer d, int p, int k) {
-        return k >= len ? d.get(p + k - len) : buf[k];
     }
 
     /** A head over the limit: reported (a message and a problem), then the next one is looked for. */
