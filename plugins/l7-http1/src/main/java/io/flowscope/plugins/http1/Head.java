@@ -14,6 +14,8 @@ final class Head {
     // request line
     String method;
     String target;
+    /** The target's path, without query or fragment (DeepFlow's endpoint). */
+    String endpoint;
     // status line
     int statusCode;
     String reason;
@@ -31,6 +33,7 @@ final class Head {
     // values that repeat from one request of a connection to the next, decoded once
     private final RepeatedValue recentHost = new RepeatedValue();
     private final RepeatedValue recentUserAgent = new RepeatedValue();
+    private final RepeatedValue recentEndpoint = new RepeatedValue();
     private String attributesUserAgent;
     private Map<String, String> attributes = Map.of();
 
@@ -64,6 +67,7 @@ final class Head {
     private void clear() {
         method = null;
         target = null;
+        endpoint = null;
         statusCode = 0;
         reason = null;
         requestMethod = null;
@@ -78,12 +82,12 @@ final class Head {
 
     /** Bytes this head holds beyond its fields: the repeated values it keeps. */
     long retainedBytes() {
-        return recentHost.retainedBytes() + recentUserAgent.retainedBytes();
+        return recentHost.retainedBytes() + recentUserAgent.retainedBytes() + recentEndpoint.retainedBytes();
     }
 
     L7Message.Builder toRequest() {
         return L7Message.request(Http1ParserFactory.PROTOCOL)
-                .version(version).operation(method).resource(target).endpoint(endpoint(target)).domain(host)
+                .version(version).operation(method).resource(target).endpoint(endpoint).domain(host)
                 .trace(traceId, spanId).attributes(attributes());
     }
 
@@ -110,21 +114,32 @@ final class Head {
         return b;
     }
 
-    /** The path of a request target, without query or fragment; absolute-form targets lose scheme and host. */
-    static String endpoint(String target) {
-        if (target == null) {
-            return null;
+    /**
+     * The path of the target {@code a[from..to)}, without query or fragment; absolute-form targets lose scheme and
+     * host. Found in the bytes: the target itself when it is all path, else the path, decoded once while it
+     * repeats (an endpoint is what requests are grouped by).
+     */
+    private String endpoint(byte[] a, int from, int to) {
+        int start = from;
+        // an absolute-form target: the first "://" within its first 8 bytes, not at its start
+        for (int i = from; i < Math.min(from + 8, to - 2); i++) {
+            if (a[i] == ':' && a[i + 1] == '/' && a[i + 2] == '/') {
+                if (i == from) {
+                    break;
+                }
+                int slash = indexOf(a, i + 3, to, (byte) '/');
+                if (slash < 0) {
+                    return "/";
+                }
+                start = slash;
+                break;
+            }
         }
-        String t = target;
-        int scheme = t.indexOf("://");
-        if (scheme > 0 && scheme < 8) {
-            int slash = t.indexOf('/', scheme + 3);
-            t = slash < 0 ? "/" : t.substring(slash);
+        int cut = start;
+        while (cut < to && a[cut] != '?' && a[cut] != '#') {
+            cut++;
         }
-        int q = t.indexOf('?');
-        int f = t.indexOf('#');
-        int cut = q < 0 ? f : (f < 0 ? q : Math.min(q, f));
-        return cut < 0 ? t : t.substring(0, cut);
+        return start == from && cut == to ? target : recentEndpoint.of(a, start, cut);
     }
 
     private boolean requestLine(byte[] a, int from, int to) {
@@ -138,6 +153,7 @@ final class Head {
         }
         method = StartLine.method(a, from, sp1);
         target = ascii(a, sp1 + 1, sp2);
+        endpoint = endpoint(a, sp1 + 1, sp2);
         version = version(a, sp2 + 6, to);
         return true;
     }

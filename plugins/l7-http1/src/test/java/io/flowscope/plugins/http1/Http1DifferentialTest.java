@@ -137,6 +137,67 @@ class Http1DifferentialTest {
         }
     }
 
+    /**
+     * Heads made of the pieces the parser looks at, each in its odd forms: absolute-form and odd targets,
+     * versions, the headers it keeps in any case with odd values (repeated, folded, empty, spaced), status lines
+     * with interim, bodiless and error codes; then the exchanges cut at random.
+     */
+    @Test
+    void craftedHeadsGiveWhatTheByteWiseParserGave() {
+        String[] methods = {"GET", "HEAD", "POST", "PUT", "CONNECT", "OPTIONS", "MKCALENDAR", "PURGE", "BREW", "get"};
+        String[] targets = {"/", "/a/b?c=d#e", "/a#f?g", "*", "http://h.example/x/y?z", "https://h:8443", "h://x",
+            "://x/y", "ftp://h/p?q", "abcdefgh://x/y", "a://", "/p/://q", "?q", "#f", "", "/caf\u00e9", "/" + "s".repeat(300)};
+        String[] versions = {"1.1", "1.0", "1.2", "1.10", "1.", "2.0"};
+        String[] headers = {"Host: h.example", "host:h", "HOST:  spaced  ", "Host:", "Host: " + "l".repeat(300),
+            "Content-Length: 0", "Content-Length: 5", "content-length: 3", "Content-Length: 5, 5", "Content-Length: -1",
+            "Content-Length: 99999999999999999999", "Content-Length:", "Transfer-Encoding: chunked",
+            "transfer-encoding: gzip, CHUNKED", "Transfer-Encoding: chunked, gzip",
+            "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "traceparent: 00-short",
+            "X-B3-TraceId: 80f198ee56343ba864fe8b2a57d3eff7", "x-b3-spanid: e457b5a2e4d86bd1",
+            "uber-trace-id: 5a4b:6c7d:0:1", "uber-trace-id: nocolon", "User-Agent: curl/8.5.0",
+            "user-agent: " + "u".repeat(400), "User-Agent:", "Connection: close", "Upgrade: websocket",
+            "Expect: 100-continue", " folded continuation", "\tfolded", ": no name", "no colon at all",
+            "X-Other: v", "Host : spaced-name", "Content-Length : 4"};
+        String[] statuses = {"200 OK", "204 No Content", "304 Not Modified", "100 Continue", "101 Switching Protocols",
+            "103 Early Hints", "404 Not Found", "500 Internal Server Error", "400", "401 ", "999 Odd", "20x Bad", "099 Low"};
+        Random random = new Random(1202);
+        for (int round = 0; round < 1500; round++) {
+            StringBuilder client = new StringBuilder();
+            StringBuilder server = new StringBuilder();
+            int exchanges = 1 + random.nextInt(3);
+            for (int e = 0; e < exchanges; e++) {
+                String eol = random.nextInt(6) == 0 ? "\n" : "\r\n";
+                client.append(methods[random.nextInt(methods.length)]).append(' ').append(targets[random.nextInt(targets.length)])
+                        .append(" HTTP/").append(versions[random.nextInt(versions.length)]).append(eol);
+                for (int h = random.nextInt(6); h > 0; h--) {
+                    client.append(headers[random.nextInt(headers.length)]).append(eol);
+                }
+                client.append(eol).append("x".repeat(random.nextInt(4) == 0 ? random.nextInt(8) : 0));
+                server.append("HTTP/").append(versions[random.nextInt(versions.length)]).append(' ')
+                        .append(statuses[random.nextInt(statuses.length)]).append(eol);
+                for (int h = random.nextInt(6); h > 0; h--) {
+                    server.append(headers[random.nextInt(headers.length)]).append(eol);
+                }
+                server.append(eol);
+                if (random.nextBoolean()) {
+                    String chunked = "5\r\nhello\r\n0\r\n\r\n";
+                    server.append(chunked, 0, random.nextBoolean() ? chunked.length() : random.nextInt(chunked.length() + 1));
+                }
+            }
+            byte[][] bytes = {client.toString().getBytes(StandardCharsets.UTF_8), server.toString().getBytes(StandardCharsets.UTF_8)};
+            List<Call> calls = new ArrayList<>();
+            int[] pos = {0, 0};
+            int step = random.nextBoolean() ? 1 + random.nextInt(12) : 1 + random.nextInt(500);
+            while (pos[0] < bytes[0].length || pos[1] < bytes[1].length) {
+                int s = pos[0] >= bytes[0].length ? 1 : pos[1] >= bytes[1].length ? 0 : random.nextInt(2);
+                int n = Math.min(bytes[s].length - pos[s], 1 + random.nextInt(step));
+                calls.add(new Call(Direction.values()[s], java.util.Arrays.copyOfRange(bytes[s], pos[s], pos[s] + n), 0, calls.size()));
+                pos[s] += n;
+            }
+            compare("crafted " + round + ": " + client + " / " + server, calls, 64 * 1024, random.nextBoolean(), ByteOrder.BIG_ENDIAN);
+        }
+    }
+
     /** Replaces, inserts or removes a few bytes, mostly with bytes that matter to the head grammar. */
     private static byte[] mutate(byte[] b, Random random) {
         if (random.nextInt(3) == 0) {
