@@ -30,24 +30,25 @@ final class Head {
     String spanId;
     String userAgent;
 
-    // values that repeat from one request of a connection to the next, decoded once
-    private final RepeatedValue recentHost = new RepeatedValue();
-    private final RepeatedValue recentUserAgent = new RepeatedValue();
-    private final RepeatedValue recentEndpoint = new RepeatedValue();
-    private String attributesUserAgent;
-    private Map<String, String> attributes = Map.of();
+    /** Values that repeat from one request of the connection to the next, decoded once; null for responses. */
+    private RepeatedValues recent;
 
     /**
-     * Parses {@code a[0..len)}, which ends with an empty line, into this (reused) head: this, or null when the
-     * start line is malformed. {@code lineEnds} holds the index of each of the head's {@code lineCount} line
-     * feeds, found when its end was looked for; null when there were too many to note, and the lines are found
-     * here.
+     * Parses {@code a[0..len)}, which ends with an empty line; null when the start line is malformed.
+     * {@code lineEnds} holds the index of each of the head's {@code lineCount} line feeds, found when its end was
+     * looked for; null when there were too many to note, and the lines are found here. Values that repeat are
+     * taken from {@code recent} (null: all decoded).
      */
-    Head parse(byte[] a, int len, boolean request, int[] lineEnds, int lineCount) {
-        clear();
+    static Head parse(byte[] a, int len, boolean request, int[] lineEnds, int lineCount, RepeatedValues recent) {
+        Head h = new Head();
+        h.recent = recent;
+        return h.parse(a, len, request, lineEnds, lineCount) ? h : null;
+    }
+
+    private boolean parse(byte[] a, int len, boolean request, int[] lineEnds, int lineCount) {
         int eol = lineEnds != null ? lineEnds[0] : lineEnd(a, 0, len);
         if (!(request ? requestLine(a, 0, trimCr(a, 0, eol)) : statusLine(a, 0, trimCr(a, 0, eol)))) {
-            return null;
+            return false;
         }
         int p = eol + 1;
         for (int line = 1; p < len; line++) {
@@ -57,32 +58,11 @@ final class Head {
                 break;
             }
             if (!header(a, p, to)) {
-                return null;
+                return false;
             }
             p = end + 1;
         }
-        return this;
-    }
-
-    private void clear() {
-        method = null;
-        target = null;
-        endpoint = null;
-        statusCode = 0;
-        reason = null;
-        requestMethod = null;
-        version = null;
-        host = null;
-        contentLength = NO_LENGTH;
-        chunked = false;
-        traceId = null;
-        spanId = null;
-        userAgent = null;
-    }
-
-    /** Bytes this head holds beyond its fields: the repeated values it keeps. */
-    long retainedBytes() {
-        return recentHost.retainedBytes() + recentUserAgent.retainedBytes() + recentEndpoint.retainedBytes();
+        return true;
     }
 
     L7Message.Builder toRequest() {
@@ -96,11 +76,7 @@ final class Head {
         if (userAgent == null) {
             return Map.of();
         }
-        if (userAgent != attributesUserAgent) { // the same String when the bytes were the same
-            attributesUserAgent = userAgent;
-            attributes = Map.of("user_agent", userAgent);
-        }
-        return attributes;
+        return recent != null ? recent.userAgentAttributes(userAgent) : Map.of("user_agent", userAgent);
     }
 
     L7Message.Builder toResponse() {
@@ -139,7 +115,7 @@ final class Head {
         while (cut < to && a[cut] != '?' && a[cut] != '#') {
             cut++;
         }
-        return start == from && cut == to ? target : recentEndpoint.of(a, start, cut);
+        return start == from && cut == to ? target : decode(RepeatedValues.ENDPOINT, a, start, cut);
     }
 
     private boolean requestLine(byte[] a, int from, int to) {
@@ -180,45 +156,46 @@ final class Head {
         return true;
     }
 
-    /** One header line {@code a[from..to)}: only the few kept are looked at past their name. */
+    /** One header line {@code a[from..to)}: only the few kept are looked at past their value's first byte. */
     private boolean header(byte[] a, int from, int to) {
         int colon = indexOf(a, from, to, (byte) ':');
         if (colon <= from) {
             // obsolete line folding (a line starting with whitespace) continues the previous header
             return a[from] == ' ' || a[from] == '\t';
         }
+        int vs = valueStart(a, colon, to);
         switch (colon - from) {
             case 4 -> {
                 if (nameIs(a, from, "host")) {
-                    host = recentHost.of(a, valueStart(a, colon, to), valueEnd(a, colon, to));
+                    host = decode(RepeatedValues.HOST, a, vs, valueEnd(a, vs, to));
                 }
             }
             case 14 -> {
                 if (nameIs(a, from, "content-length")) {
-                    long v = parseLength(a, valueStart(a, colon, to), valueEnd(a, colon, to));
+                    long v = parseLength(a, vs, valueEnd(a, vs, to));
                     contentLength = (contentLength >= 0 && v != contentLength) ? BAD_LENGTH : v;
                 }
             }
             case 17 -> {
                 if (nameIs(a, from, "transfer-encoding")) {
-                    chunked = endsWithIgnoreCase(a, valueStart(a, colon, to), valueEnd(a, colon, to), "chunked");
+                    chunked = endsWithIgnoreCase(a, vs, valueEnd(a, vs, to), "chunked");
                 }
             }
             case 11 -> {
                 if (nameIs(a, from, "traceparent")) {
-                    traceparent(a, valueStart(a, colon, to), valueEnd(a, colon, to));
+                    traceparent(a, vs, valueEnd(a, vs, to));
                 } else if (nameIs(a, from, "x-b3-spanid") && spanId == null) {
-                    spanId = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
+                    spanId = ascii(a, vs, valueEnd(a, vs, to));
                 }
             }
             case 12 -> {
                 if (nameIs(a, from, "x-b3-traceid") && traceId == null) {
-                    traceId = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
+                    traceId = ascii(a, vs, valueEnd(a, vs, to));
                 }
             }
             case 13 -> {
                 if (nameIs(a, from, "uber-trace-id") && traceId == null) {
-                    String v = ascii(a, valueStart(a, colon, to), valueEnd(a, colon, to));
+                    String v = ascii(a, vs, valueEnd(a, vs, to));
                     String[] parts = v.split(":");
                     if (parts.length >= 2) {
                         traceId = parts[0];
@@ -228,8 +205,7 @@ final class Head {
             }
             case 10 -> {
                 if (nameIs(a, from, "user-agent")) {
-                    int vs = valueStart(a, colon, to);
-                    userAgent = recentUserAgent.of(a, vs, Math.min(valueEnd(a, colon, to), vs + 256));
+                    userAgent = decode(RepeatedValues.USER_AGENT, a, vs, Math.min(valueEnd(a, vs, to), vs + 256));
                 }
             }
             default -> {
@@ -247,9 +223,8 @@ final class Head {
         return vs;
     }
 
-    /** Where a header's value ends: before trailing spaces or tabs (never before its start). */
-    private static int valueEnd(byte[] a, int colon, int to) {
-        int vs = valueStart(a, colon, to);
+    /** Where a header's value ends: before trailing spaces or tabs (never before its start {@code vs}). */
+    private static int valueEnd(byte[] a, int vs, int to) {
         int ve = to;
         while (ve > vs && (a[ve - 1] == ' ' || a[ve - 1] == '\t')) {
             ve--;
@@ -335,6 +310,11 @@ final class Head {
             }
         }
         return -1;
+    }
+
+    /** {@code a[from..to)}, through the repeated values when there are. */
+    private String decode(int slot, byte[] a, int from, int to) {
+        return recent != null ? recent.of(slot, a, from, to) : ascii(a, from, to);
     }
 
     /** {@code 1.1} and {@code 1.0} as constants (every message has one), others as they are. */

@@ -28,8 +28,8 @@ final class MessageHalf {
     /** Where the head's line feeds are in {@link #buf} (the first {@link #NOTED_LINES}), and how many it has. */
     private final int[] lineEnd = new int[NOTED_LINES];
     private int lineEnds;
-    /** The head being parsed, one reused for every message of this direction. */
-    private final Head parsed = new Head();
+    /** Request header values that repeat on the connection (requests only; made with the first head). */
+    private RepeatedValues recent;
     private boolean atLineStart = true;
     /** Whether the bytes of the head so far were checked to start like a message. */
     private boolean startChecked;
@@ -51,7 +51,7 @@ final class MessageHalf {
     }
 
     long retainedBytes() {
-        return buf.length + lineEnd.length * 4L + 256 + parsed.retainedBytes();
+        return buf.length + lineEnd.length * 4L + (head == null ? 0 : 256) + (recent == null ? 0 : RepeatedValues.maxRetainedBytes());
     }
 
     void stop() {
@@ -471,7 +471,10 @@ final class MessageHalf {
     }
 
     private void onHead(long ts) {
-        head = parsed.parse(buf, len, isRequest, lineEnds <= lineEnd.length ? lineEnd : null, lineEnds);
+        if (isRequest && recent == null) {
+            recent = new RepeatedValues();
+        }
+        head = Head.parse(buf, len, isRequest, lineEnds <= lineEnd.length ? lineEnd : null, lineEnds, recent);
         shrinkBuffer();
         len = 0;
         if (head == null) {
