@@ -14,6 +14,8 @@ final class Head {
     // request line
     String method;
     String target;
+    /** The target's path, without query or fragment (DeepFlow's endpoint). */
+    String endpoint;
     // status line
     int statusCode;
     String reason;
@@ -28,37 +30,53 @@ final class Head {
     String spanId;
     String userAgent;
 
-    /** Parses {@code a[0..len)}, which ends with an empty line; null when the start line is malformed. */
-    static Head parse(byte[] a, int len, boolean request) {
+    /** Values that repeat from one request of the connection to the next, decoded once; null for responses. */
+    private RepeatedValues recent;
+
+    /**
+     * Parses {@code a[0..len)}, which ends with an empty line; null when the start line is malformed.
+     * {@code lineEnds} holds the index of each of the head's {@code lineCount} line feeds, found when its end was
+     * looked for; null when there were too many to note, and the lines are found here. Values that repeat are
+     * taken from {@code recent} (null: all decoded).
+     */
+    static Head parse(byte[] a, int len, boolean request, int[] lineEnds, int lineCount, RepeatedValues recent) {
         Head h = new Head();
-        int eol = lineEnd(a, 0, len);
-        if (!(request ? h.requestLine(a, 0, trimCr(a, 0, eol)) : h.statusLine(a, 0, trimCr(a, 0, eol)))) {
-            return null;
+        h.recent = recent;
+        return h.parse(a, len, request, lineEnds, lineCount) ? h : null;
+    }
+
+    private boolean parse(byte[] a, int len, boolean request, int[] lineEnds, int lineCount) {
+        int eol = lineEnds != null ? lineEnds[0] : lineEnd(a, 0, len);
+        if (!(request ? requestLine(a, 0, trimCr(a, 0, eol)) : statusLine(a, 0, trimCr(a, 0, eol)))) {
+            return false;
         }
         int p = eol + 1;
-        while (p < len) {
-            int end = lineEnd(a, p, len);
+        for (int line = 1; p < len; line++) {
+            int end = lineEnds != null ? (line < lineCount ? lineEnds[line] : len) : lineEnd(a, p, len);
             int to = trimCr(a, p, end);
             if (to == p) {
                 break;
             }
-            if (!h.header(a, p, to)) {
-                return null;
+            if (!header(a, p, to)) {
+                return false;
             }
             p = end + 1;
         }
-        return h;
+        return true;
     }
 
     L7Message.Builder toRequest() {
         return L7Message.request(Http1ParserFactory.PROTOCOL)
-                .version(version).operation(method).resource(target).endpoint(endpoint(target)).domain(host)
+                .version(version).operation(method).resource(target).endpoint(endpoint).domain(host)
                 .trace(traceId, spanId).attributes(attributes());
     }
 
     /** The few extras a message carries as attributes (the user agent of a request). */
     Map<String, String> attributes() {
-        return userAgent != null ? Map.of("user_agent", userAgent) : Map.of();
+        if (userAgent == null) {
+            return Map.of();
+        }
+        return recent != null ? recent.userAgentAttributes(userAgent) : Map.of("user_agent", userAgent);
     }
 
     L7Message.Builder toResponse() {
@@ -72,21 +90,32 @@ final class Head {
         return b;
     }
 
-    /** The path of a request target, without query or fragment; absolute-form targets lose scheme and host. */
-    static String endpoint(String target) {
-        if (target == null) {
-            return null;
+    /**
+     * The path of the target {@code a[from..to)}, without query or fragment; absolute-form targets lose scheme and
+     * host. Found in the bytes: the target itself when it is all path, else the path, decoded once while it
+     * repeats (an endpoint is what requests are grouped by).
+     */
+    private String endpoint(byte[] a, int from, int to) {
+        int start = from;
+        // an absolute-form target: the first "://" within its first 8 bytes, not at its start
+        for (int i = from; i < Math.min(from + 8, to - 2); i++) {
+            if (a[i] == ':' && a[i + 1] == '/' && a[i + 2] == '/') {
+                if (i == from) {
+                    break;
+                }
+                int slash = indexOf(a, i + 3, to, (byte) '/');
+                if (slash < 0) {
+                    return "/";
+                }
+                start = slash;
+                break;
+            }
         }
-        String t = target;
-        int scheme = t.indexOf("://");
-        if (scheme > 0 && scheme < 8) {
-            int slash = t.indexOf('/', scheme + 3);
-            t = slash < 0 ? "/" : t.substring(slash);
+        int cut = start;
+        while (cut < to && a[cut] != '?' && a[cut] != '#') {
+            cut++;
         }
-        int q = t.indexOf('?');
-        int f = t.indexOf('#');
-        int cut = q < 0 ? f : (f < 0 ? q : Math.min(q, f));
-        return cut < 0 ? t : t.substring(0, cut);
+        return start == from && cut == to ? target : decode(RepeatedValues.ENDPOINT, a, start, cut);
     }
 
     private boolean requestLine(byte[] a, int from, int to) {
@@ -100,7 +129,8 @@ final class Head {
         }
         method = StartLine.method(a, from, sp1);
         target = ascii(a, sp1 + 1, sp2);
-        version = ascii(a, sp2 + 6, to);
+        endpoint = endpoint(a, sp1 + 1, sp2);
+        version = version(a, sp2 + 6, to);
         return true;
     }
 
@@ -108,7 +138,7 @@ final class Head {
         if (!startsWith(a, from, to, "HTTP/1.") || to - from < 12 || a[from + 8] != ' ') {
             return false;
         }
-        version = ascii(a, from + 5, from + 8);
+        version = version(a, from + 5, from + 8);
         int code = 0;
         for (int i = from + 9; i < from + 12; i++) {
             int d = a[i] - '0';
@@ -121,57 +151,51 @@ final class Head {
             return false;
         }
         statusCode = code;
-        reason = to > from + 13 ? ascii(a, from + 13, to) : "";
+        // the reason phrase is only shown for errors (as the exception): no String for the others
+        reason = code < 400 ? null : to > from + 13 ? ascii(a, from + 13, to) : "";
         return true;
     }
 
+    /** One header line {@code a[from..to)}: only the few kept are looked at past their value's first byte. */
     private boolean header(byte[] a, int from, int to) {
         int colon = indexOf(a, from, to, (byte) ':');
         if (colon <= from) {
             // obsolete line folding (a line starting with whitespace) continues the previous header
             return a[from] == ' ' || a[from] == '\t';
         }
-        int vs = colon + 1;
-        while (vs < to && (a[vs] == ' ' || a[vs] == '\t')) {
-            vs++;
-        }
-        int ve = to;
-        while (ve > vs && (a[ve - 1] == ' ' || a[ve - 1] == '\t')) {
-            ve--;
-        }
-        int n = colon - from;
-        switch (n) {
+        int vs = valueStart(a, colon, to);
+        switch (colon - from) {
             case 4 -> {
                 if (nameIs(a, from, "host")) {
-                    host = ascii(a, vs, ve);
+                    host = decode(RepeatedValues.HOST, a, vs, valueEnd(a, vs, to));
                 }
             }
             case 14 -> {
                 if (nameIs(a, from, "content-length")) {
-                    long v = parseLength(a, vs, ve);
+                    long v = parseLength(a, vs, valueEnd(a, vs, to));
                     contentLength = (contentLength >= 0 && v != contentLength) ? BAD_LENGTH : v;
                 }
             }
             case 17 -> {
                 if (nameIs(a, from, "transfer-encoding")) {
-                    chunked = endsWithIgnoreCase(a, vs, ve, "chunked");
+                    chunked = endsWithIgnoreCase(a, vs, valueEnd(a, vs, to), "chunked");
                 }
             }
             case 11 -> {
                 if (nameIs(a, from, "traceparent")) {
-                    traceparent(a, vs, ve);
+                    traceparent(a, vs, valueEnd(a, vs, to));
                 } else if (nameIs(a, from, "x-b3-spanid") && spanId == null) {
-                    spanId = ascii(a, vs, ve);
+                    spanId = ascii(a, vs, valueEnd(a, vs, to));
                 }
             }
             case 12 -> {
                 if (nameIs(a, from, "x-b3-traceid") && traceId == null) {
-                    traceId = ascii(a, vs, ve);
+                    traceId = ascii(a, vs, valueEnd(a, vs, to));
                 }
             }
             case 13 -> {
                 if (nameIs(a, from, "uber-trace-id") && traceId == null) {
-                    String v = ascii(a, vs, ve);
+                    String v = ascii(a, vs, valueEnd(a, vs, to));
                     String[] parts = v.split(":");
                     if (parts.length >= 2) {
                         traceId = parts[0];
@@ -181,13 +205,31 @@ final class Head {
             }
             case 10 -> {
                 if (nameIs(a, from, "user-agent")) {
-                    userAgent = ascii(a, vs, Math.min(ve, vs + 256));
+                    userAgent = decode(RepeatedValues.USER_AGENT, a, vs, Math.min(valueEnd(a, vs, to), vs + 256));
                 }
             }
             default -> {
             }
         }
         return true;
+    }
+
+    /** Where a header's value starts: past the colon and any spaces or tabs. */
+    private static int valueStart(byte[] a, int colon, int to) {
+        int vs = colon + 1;
+        while (vs < to && (a[vs] == ' ' || a[vs] == '\t')) {
+            vs++;
+        }
+        return vs;
+    }
+
+    /** Where a header's value ends: before trailing spaces or tabs (never before its start {@code vs}). */
+    private static int valueEnd(byte[] a, int vs, int to) {
+        int ve = to;
+        while (ve > vs && (a[ve - 1] == ' ' || a[ve - 1] == '\t')) {
+            ve--;
+        }
+        return ve;
     }
 
     /** W3C trace context: {@code version-traceid(32)-parentid(16)-flags}. */
@@ -268,6 +310,24 @@ final class Head {
             }
         }
         return -1;
+    }
+
+    /** {@code a[from..to)}, through the repeated values when there are. */
+    private String decode(int slot, byte[] a, int from, int to) {
+        return recent != null ? recent.of(slot, a, from, to) : ascii(a, from, to);
+    }
+
+    /** {@code 1.1} and {@code 1.0} as constants (every message has one), others as they are. */
+    private static String version(byte[] a, int from, int to) {
+        if (to - from == 3 && a[from] == '1' && a[from + 1] == '.') {
+            if (a[from + 2] == '1') {
+                return "1.1";
+            }
+            if (a[from + 2] == '0') {
+                return "1.0";
+            }
+        }
+        return ascii(a, from, to);
     }
 
     private static String ascii(byte[] a, int from, int to) {

@@ -14,6 +14,10 @@ final class MessageHalf {
     private static final byte[] STATUS_START = {'H', 'T', 'T', 'P', '/'};
 
     private static final int INITIAL_BUFFER = 512;
+    /** More than the longest start a message can have ({@code MKCALENDAR }, {@code HTTP/1.}). */
+    private static final int START_LOOKAHEAD = 16;
+    /** Line feeds noted per head; a head with more lines is split in lines again when parsed. */
+    private static final int NOTED_LINES = 64;
 
     private final Http1Parser conn;
     private final boolean isRequest;
@@ -21,6 +25,11 @@ final class MessageHalf {
     /** The head (in HEAD), a chunk-size or trailer line, or resync lookahead. */
     private byte[] buf = new byte[INITIAL_BUFFER];
     private int len;
+    /** Where the head's line feeds are in {@link #buf} (the first {@link #NOTED_LINES}), and how many it has. */
+    private final int[] lineEnd = new int[NOTED_LINES];
+    private int lineEnds;
+    /** Request header values that repeat on the connection (requests only; made with the first head). */
+    private RepeatedValues recent;
     private boolean atLineStart = true;
     /** Whether the bytes of the head so far were checked to start like a message. */
     private boolean startChecked;
@@ -42,7 +51,7 @@ final class MessageHalf {
     }
 
     long retainedBytes() {
-        return buf.length + (head == null ? 0 : 256);
+        return buf.length + lineEnd.length * 4L + (head == null ? 0 : 256) + (recent == null ? 0 : RepeatedValues.maxRetainedBytes());
     }
 
     void stop() {
@@ -175,42 +184,150 @@ final class MessageHalf {
 
     // --- states ---
 
+    /**
+     * A head, in bulk: the first few bytes are checked to start a message, then the bytes at hand are copied into
+     * {@link #buf} with one bulk get (as many as it holds), and its line feeds are found a word at a time from
+     * where the copy starts (each one noted, so that the head is not scanned again to split it in lines) up to the
+     * one that ends the head. A head split across calls resumes where the last call stopped, never rescanning what
+     * was seen.
+     */
     private int head(ByteBuffer d, int p, int limit, long ts) {
+        if (len == 0) {
+            while (p < limit && isLineEnd(d.get(p))) {
+                p++; // empty lines between messages are allowed and ignored
+            }
+            if (p == limit) {
+                return p;
+            }
+            startMessage(ts);
+        }
+        if (!startChecked) {
+            p = checkStart(d, p, limit, ts);
+            if (!startChecked || p == limit) {
+                return p;
+            }
+        }
+        lastTs = ts;
+        int cap = headCap();
+        while (p < limit) {
+            if (len == cap) {
+                // the head is full and goes on: one byte more than the limit, as if it had been appended
+                headTooLarge(d.get(p));
+                return p + 1;
+            }
+            if (len == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.min(cap, len * 2));
+            }
+            // as much as the buffer holds: what follows the head is copied for nothing, but a memory copy is cheap
+            int from = len;
+            int n = Math.min(limit - p, buf.length - len);
+            d.get(p, buf, len, n);
+            int end = findHeadEnd(from, from + n);
+            if (end >= 0) {
+                int used = end + 1 - from;
+                len = end + 1;
+                bytes += used;
+                onHead(ts);
+                return p + used;
+            }
+            len += n;
+            bytes += n;
+            p += n;
+        }
+        return p;
+    }
+
+    /**
+     * The index of the line feed in {@code buf[from..to)} that ends the head (CRLF CRLF, or bare LF LF), or -1;
+     * every line feed found on the way is noted.
+     */
+    private int findHeadEnd(int from, int to) {
+        int i = from;
+        for (; i < to && i <= buf.length - Long.BYTES; i += Long.BYTES) {
+            for (long lfs = LineFeeds.inWord(buf, i, to); lfs != 0; lfs &= lfs - 1) {
+                int at = LineFeeds.lowest(lfs, i);
+                if (lineEnd(at)) {
+                    return at;
+                }
+            }
+        }
+        for (; i < to; i++) {
+            if (buf[i] == '\n' && lineEnd(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Notes the line feed at {@code buf[at]}; whether it ends the head. */
+    private boolean lineEnd(int at) {
+        if (lineEnds < lineEnd.length) {
+            lineEnd[lineEnds] = at;
+        }
+        lineEnds++;
+        byte before = at >= 1 ? buf[at - 1] : 0;
+        return before == '\n' || (before == '\r' && at >= 2 && buf[at - 2] == '\n');
+    }
+
+    /**
+     * Whether the head's first bytes start a message: decided from all the bytes at hand at once when they match
+     * (a method or {@code HTTP/1.}) or are all a beginning of one; otherwise byte by byte, so that the bytes
+     * dropped before resynchronising are exactly those that showed the head is not one.
+     */
+    private int checkStart(ByteBuffer d, int p, int limit, long ts) {
+        int k = Math.min(limit - p, START_LOOKAHEAD);
+        if (len + k <= Math.min(buf.length, headCap())) {
+            d.get(p, buf, len, k);
+            Detection start = conn.looksLikeStart(isRequest, buf, len + k);
+            if (start == Detection.MATCH) {
+                startChecked = true; // the bytes are copied (again) and counted with the rest of the head
+                return p;
+            }
+            if (start == Detection.NEED_MORE_DATA && k == limit - p) {
+                len += k;
+                bytes += k;
+                lastTs = ts;
+                return limit;
+            }
+        }
         while (p < limit) {
             byte b = d.get(p++);
-            if (len == 0) {
-                if (b == '\r' || b == '\n') {
-                    continue; // empty lines between messages are allowed and ignored
-                }
-                startMessage(ts);
-            }
             bytes++;
             lastTs = ts;
             if (!append(b, conn.maxHead())) {
-                // a head over the limit: reported (a message and a problem), then the next one is looked for
-                conn.context().reportProblem("head_too_large", (isRequest ? "request" : "response")
-                        + " head larger than " + conn.maxHead() + " bytes");
-                len = 0;
-                shrinkBuffer();
-                failMessage("head larger than " + conn.maxHead() + " bytes");
-                atLineStart = b == '\n';
+                bytes--; // counted again as the byte over the limit
+                headTooLarge(b);
                 return p;
             }
-            if (!startChecked) {
-                Detection start = conn.looksLikeStart(isRequest, buf, len);
-                if (start == Detection.MATCH) {
-                    startChecked = true;
-                } else if (start == Detection.NO_MATCH || b == '\n') {
-                    resyncFromHere(b);
-                    return p;
-                }
-            }
-            if (b == '\n' && endsHead()) {
-                onHead(ts);
+            Detection start = conn.looksLikeStart(isRequest, buf, len);
+            if (start == Detection.MATCH) {
+                startChecked = true;
+                return p;
+            } else if (start == Detection.NO_MATCH || b == '\n') {
+                resyncFromHere(b);
                 return p;
             }
         }
         return p;
+    }
+
+    /** A head over the limit: reported (a message and a problem), then the next one is looked for. */
+    private void headTooLarge(byte last) {
+        bytes++;
+        conn.context().reportProblem("head_too_large", (isRequest ? "request" : "response")
+                + " head larger than " + conn.maxHead() + " bytes");
+        len = 0;
+        shrinkBuffer();
+        failMessage("head larger than " + conn.maxHead() + " bytes");
+        atLineStart = last == '\n';
+    }
+
+    /**
+     * The most bytes a head may have: the limit, or the buffer's size when it is larger (the buffer never shrinks
+     * below {@link #INITIAL_BUFFER}, and a head always could fill what it had).
+     */
+    private int headCap() {
+        return Math.max(conn.maxHead(), buf.length);
     }
 
     private int skipBody(int p, int limit, long ts, State current) {
@@ -231,29 +348,31 @@ final class MessageHalf {
     }
 
     private int chunkSize(ByteBuffer d, int p, int limit, long ts) {
-        while (p < limit) {
-            byte b = d.get(p++);
-            bytes++;
-            lastTs = ts;
-            if (!append(b, Http1Parser.MAX_LINE)) {
+        int cap = Math.max(Http1Parser.MAX_LINE, buf.length);
+        int scanEnd = p + Math.min(limit - p, cap - len);
+        int lf = LineFeeds.indexOf(d, p, scanEnd);
+        lastTs = ts;
+        if (lf < 0) {
+            copy(d, p, scanEnd - p, cap);
+            if (scanEnd < limit) {
+                bytes++;
                 failMessage("chunk size line too long");
-                return p;
+                return scanEnd + 1;
             }
-            if (b == '\n') {
-                long size = parseChunkSize();
-                len = 0;
-                if (size < 0) {
-                    failMessage("bad chunk size");
-                } else if (size == 0) {
-                    state = State.TRAILER;
-                } else {
-                    remaining = size;
-                    state = State.CHUNK_DATA;
-                }
-                return p;
-            }
+            return scanEnd;
         }
-        return p;
+        copy(d, p, lf + 1 - p, cap);
+        long size = parseChunkSize();
+        len = 0;
+        if (size < 0) {
+            failMessage("bad chunk size");
+        } else if (size == 0) {
+            state = State.TRAILER;
+        } else {
+            remaining = size;
+            state = State.CHUNK_DATA;
+        }
+        return lf + 1;
     }
 
     private int chunkCrlf(ByteBuffer d, int p, int limit, long ts) {
@@ -275,21 +394,27 @@ final class MessageHalf {
     }
 
     private int trailer(ByteBuffer d, int p, int limit, long ts) {
+        lastTs = ts;
         while (p < limit) {
-            byte b = d.get(p++);
-            bytes++;
-            lastTs = ts;
-            if (!append(b, Http1Parser.MAX_LINE)) {
-                failMessage("trailer line too long");
-                return p;
-            }
-            if (b == '\n') {
-                boolean empty = len == 1 || (len == 2 && buf[0] == '\r');
-                len = 0;
-                if (empty) {
-                    complete();
-                    return p;
+            int cap = Math.max(Http1Parser.MAX_LINE, buf.length);
+            int scanEnd = p + Math.min(limit - p, cap - len);
+            int lf = LineFeeds.indexOf(d, p, scanEnd);
+            if (lf < 0) {
+                copy(d, p, scanEnd - p, cap);
+                if (scanEnd < limit) {
+                    bytes++;
+                    failMessage("trailer line too long");
+                    return scanEnd + 1;
                 }
+                return scanEnd;
+            }
+            copy(d, p, lf + 1 - p, cap);
+            p = lf + 1;
+            boolean empty = len == 1 || (len == 2 && buf[0] == '\r');
+            len = 0;
+            if (empty) {
+                complete();
+                return p;
             }
         }
         return p;
@@ -342,10 +467,14 @@ final class MessageHalf {
         emitted = false;
         lossy = false;
         startChecked = false;
+        lineEnds = 0;
     }
 
     private void onHead(long ts) {
-        head = Head.parse(buf, len, isRequest);
+        if (isRequest && recent == null) {
+            recent = new RepeatedValues();
+        }
+        head = Head.parse(buf, len, isRequest, lineEnds <= lineEnd.length ? lineEnd : null, lineEnds, recent);
         shrinkBuffer();
         len = 0;
         if (head == null) {
@@ -507,18 +636,24 @@ final class MessageHalf {
         return true;
     }
 
+    /** Appends {@code d[p..p+n)} with one bulk get, growing the buffer up to {@code cap} (which it fits in). */
+    private void copy(ByteBuffer d, int p, int n, int cap) {
+        if (len + n > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.min(cap, Math.max(len + n, buf.length * 2)));
+        }
+        d.get(p, buf, len, n);
+        len += n;
+        bytes += n;
+    }
+
+    private static boolean isLineEnd(byte b) {
+        return b == '\r' || b == '\n';
+    }
+
     private void shrinkBuffer() {
         if (buf.length > INITIAL_BUFFER) {
             buf = new byte[INITIAL_BUFFER];
         }
-    }
-
-    /** Whether the buffer ends with an empty line (CRLF CRLF, or bare LF LF). */
-    private boolean endsHead() {
-        if (len >= 2 && buf[len - 2] == '\n') {
-            return true;
-        }
-        return len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n';
     }
 
     private long parseChunkSize() {

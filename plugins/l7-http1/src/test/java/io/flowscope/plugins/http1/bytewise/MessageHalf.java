@@ -1,0 +1,543 @@
+package io.flowscope.plugins.http1.bytewise;
+
+import io.flowscope.api.Detection;
+import io.flowscope.api.L7Message;
+import io.flowscope.api.ResponseStatus;
+import java.nio.ByteBuffer;
+
+/** One direction of an HTTP/1 connection: heads, bodies and resynchronisation after garbage or gaps. */
+final class MessageHalf {
+
+    private enum State { HEAD, PEEK, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILER, UNTIL_CLOSE, RESYNC, STOPPED }
+
+    /** How a response starts: seen where a body would start, it shows the response before had none (HEAD). */
+    private static final byte[] STATUS_START = {'H', 'T', 'T', 'P', '/'};
+
+    private static final int INITIAL_BUFFER = 512;
+
+    private final Http1Parser conn;
+    private final boolean isRequest;
+    private State state = State.HEAD;
+    /** The head (in HEAD), a chunk-size or trailer line, or resync lookahead. */
+    private byte[] buf = new byte[INITIAL_BUFFER];
+    private int len;
+    private boolean atLineStart = true;
+    /** Whether the bytes of the head so far were checked to start like a message. */
+    private boolean startChecked;
+
+    // the message in progress
+    private Head head;
+    private long startTs;
+    private long lastTs;
+    private long bytes;
+    private long remaining;
+    /** In PEEK: the state the body would be read in. */
+    private State afterPeek;
+    private boolean emitted;
+    private boolean lossy;
+
+    MessageHalf(Http1Parser conn, boolean isRequest) {
+        this.conn = conn;
+        this.isRequest = isRequest;
+    }
+
+    long retainedBytes() {
+        return buf.length + (head == null ? 0 : 256);
+    }
+
+    void stop() {
+        state = State.STOPPED;
+        reset();
+    }
+
+    void feed(ByteBuffer data, long ts) {
+        if (state == State.RESYNC && len == 0) {
+            // a new chunk (packet, read) after lost bytes often starts a message: look for one right here
+            atLineStart = true;
+        }
+        process(data, data.position(), data.limit(), ts);
+    }
+
+    private void process(ByteBuffer data, int p, int limit, long ts) {
+        while (p < limit && state != State.STOPPED) {
+            p = switch (state) {
+                case HEAD -> head(data, p, limit, ts);
+                case PEEK -> peek(data, p, limit, ts);
+                case BODY -> skipBody(p, limit, ts, State.BODY);
+                case CHUNK_SIZE -> chunkSize(data, p, limit, ts);
+                case CHUNK_DATA -> skipBody(p, limit, ts, State.CHUNK_DATA);
+                case CHUNK_CRLF -> chunkCrlf(data, p, limit, ts);
+                case TRAILER -> trailer(data, p, limit, ts);
+                case UNTIL_CLOSE -> untilClose(p, limit, ts);
+                case RESYNC -> resync(data, p, limit, ts);
+                case STOPPED -> limit;
+            };
+        }
+    }
+
+    void gap(long lost) {
+        switch (state) {
+            case BODY, CHUNK_DATA -> {
+                if (lost <= remaining) {
+                    // the hole is inside a body whose length we know: the message stays whole
+                    remaining -= lost;
+                    bytes += lost;
+                    lossy = true;
+                    if (remaining == 0) {
+                        if (state == State.BODY) {
+                            complete();
+                        } else {
+                            state = State.CHUNK_CRLF;
+                            len = 0;
+                        }
+                    }
+                    return;
+                }
+                lostBoundary();
+            }
+            case UNTIL_CLOSE -> {
+                bytes += lost;
+                lossy = true;
+            }
+            case STOPPED -> {
+            }
+            default -> lostBoundary();
+        }
+    }
+
+    /**
+     * Where the body of a response to an unknown request would start: bytes that begin a status line mean
+     * there is no body (the request was a HEAD); anything else is the body.
+     */
+    private int peek(ByteBuffer d, int p, int limit, long ts) {
+        while (p < limit) {
+            byte b = d.get(p);
+            if (b == STATUS_START[len]) {
+                buf[len++] = b;
+                p++;
+                if (len == STATUS_START.length) {
+                    len = 0;
+                    complete();
+                    startMessage(ts);
+                    System.arraycopy(STATUS_START, 0, buf, 0, STATUS_START.length);
+                    len = STATUS_START.length;
+                    bytes = len;
+                    return p;
+                }
+                continue;
+            }
+            byte[] seen = java.util.Arrays.copyOf(buf, len);
+            len = 0;
+            state = afterPeek;
+            process(ByteBuffer.wrap(seen), 0, seen.length, ts);
+            return p;
+        }
+        return p;
+    }
+
+    void close() {
+        switch (state) {
+            case PEEK -> {
+                len = 0;
+                complete();
+            }
+            case BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILER, UNTIL_CLOSE -> {
+                if (head != null) {
+                    lossy |= state != State.UNTIL_CLOSE;
+                    complete();
+                }
+            }
+            default -> {
+            }
+        }
+        reset();
+        state = State.STOPPED;
+    }
+
+    /**
+     * A response to an unknown request waits to see whether a body follows; a new request must not be
+     * emitted before it, or first-in, first-out pairing would give it this response.
+     */
+    void emitEarlyIfPeeking() {
+        if (state == State.PEEK && head != null && !emitted) {
+            emit();
+            emitted = true;
+        }
+    }
+
+    void emitEarlyIfMidBody() {
+        if (head != null && !emitted && (state == State.BODY || state == State.CHUNK_SIZE
+                || state == State.CHUNK_DATA || state == State.CHUNK_CRLF || state == State.TRAILER)) {
+            emit();
+            emitted = true;
+        }
+    }
+
+    // --- states ---
+
+    private int head(ByteBuffer d, int p, int limit, long ts) {
+        while (p < limit) {
+            byte b = d.get(p++);
+            if (len == 0) {
+                if (b == '\r' || b == '\n') {
+                    continue; // empty lines between messages are allowed and ignored
+                }
+                startMessage(ts);
+            }
+            bytes++;
+            lastTs = ts;
+            if (!append(b, conn.maxHead())) {
+                // a head over the limit: reported (a message and a problem), then the next one is looked for
+                conn.context().reportProblem("head_too_large", (isRequest ? "request" : "response")
+                        + " head larger than " + conn.maxHead() + " bytes");
+                len = 0;
+                shrinkBuffer();
+                failMessage("head larger than " + conn.maxHead() + " bytes");
+                atLineStart = b == '\n';
+                return p;
+            }
+            if (!startChecked) {
+                Detection start = conn.looksLikeStart(isRequest, buf, len);
+                if (start == Detection.MATCH) {
+                    startChecked = true;
+                } else if (start == Detection.NO_MATCH || b == '\n') {
+                    resyncFromHere(b);
+                    return p;
+                }
+            }
+            if (b == '\n' && endsHead()) {
+                onHead(ts);
+                return p;
+            }
+        }
+        return p;
+    }
+
+    private int skipBody(int p, int limit, long ts, State current) {
+        long n = Math.min(remaining, limit - p);
+        remaining -= n;
+        bytes += n;
+        lastTs = ts;
+        p += (int) n;
+        if (remaining == 0) {
+            if (current == State.BODY) {
+                complete();
+            } else {
+                state = State.CHUNK_CRLF;
+                len = 0;
+            }
+        }
+        return p;
+    }
+
+    private int chunkSize(ByteBuffer d, int p, int limit, long ts) {
+        while (p < limit) {
+            byte b = d.get(p++);
+            bytes++;
+            lastTs = ts;
+            if (!append(b, Http1Parser.MAX_LINE)) {
+                failMessage("chunk size line too long");
+                return p;
+            }
+            if (b == '\n') {
+                long size = parseChunkSize();
+                len = 0;
+                if (size < 0) {
+                    failMessage("bad chunk size");
+                } else if (size == 0) {
+                    state = State.TRAILER;
+                } else {
+                    remaining = size;
+                    state = State.CHUNK_DATA;
+                }
+                return p;
+            }
+        }
+        return p;
+    }
+
+    private int chunkCrlf(ByteBuffer d, int p, int limit, long ts) {
+        while (p < limit) {
+            byte b = d.get(p++);
+            bytes++;
+            lastTs = ts;
+            if (b == '\n') {
+                state = State.CHUNK_SIZE;
+                len = 0;
+                return p;
+            }
+            if (b != '\r') {
+                failMessage("chunk not followed by CRLF");
+                return p;
+            }
+        }
+        return p;
+    }
+
+    private int trailer(ByteBuffer d, int p, int limit, long ts) {
+        while (p < limit) {
+            byte b = d.get(p++);
+            bytes++;
+            lastTs = ts;
+            if (!append(b, Http1Parser.MAX_LINE)) {
+                failMessage("trailer line too long");
+                return p;
+            }
+            if (b == '\n') {
+                boolean empty = len == 1 || (len == 2 && buf[0] == '\r');
+                len = 0;
+                if (empty) {
+                    complete();
+                    return p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private int untilClose(int p, int limit, long ts) {
+        bytes += limit - p;
+        lastTs = ts;
+        return limit;
+    }
+
+    /** Drops bytes until a line start that looks like a message start, then parses from there. */
+    private int resync(ByteBuffer d, int p, int limit, long ts) {
+        while (p < limit) {
+            byte b = d.get(p++);
+            if (!atLineStart) {
+                atLineStart = b == '\n';
+                continue;
+            }
+            if (len == 0 && (b == '\r' || b == '\n')) {
+                continue;
+            }
+            if (len == 0) {
+                startMessage(ts);
+            }
+            buf[len++] = b;
+            bytes++;
+            lastTs = ts;
+            Detection start = conn.looksLikeStart(isRequest, buf, len);
+            if (start == Detection.MATCH) {
+                state = State.HEAD;
+                startChecked = true;
+                return p;
+            }
+            if (start == Detection.NO_MATCH || len >= 16) {
+                len = 0;
+                atLineStart = b == '\n';
+            }
+        }
+        return p;
+    }
+
+    // --- message life cycle ---
+
+    private void startMessage(long ts) {
+        startTs = ts;
+        lastTs = ts;
+        bytes = 0;
+        head = null;
+        emitted = false;
+        lossy = false;
+        startChecked = false;
+    }
+
+    private void onHead(long ts) {
+        head = Head.parse(buf, len, isRequest);
+        shrinkBuffer();
+        len = 0;
+        if (head == null) {
+            failMessage("malformed head");
+            return;
+        }
+        if (isRequest) {
+            conn.requestHeadParsed(head.method);
+            decideRequestBody();
+        } else {
+            decideResponseBody();
+        }
+    }
+
+    private void decideRequestBody() {
+        if (head.chunked) {
+            state = State.CHUNK_SIZE;
+        } else if (head.contentLength > 0) {
+            remaining = head.contentLength;
+            state = State.BODY;
+        } else if (head.contentLength == Head.BAD_LENGTH) {
+            failMessage("bad Content-Length");
+        } else {
+            complete();
+        }
+    }
+
+    private void decideResponseBody() {
+        int code = head.statusCode;
+        if (code >= 100 && code < 200 && code != 101) {
+            // interim response (100 Continue, 103 Early Hints): not the answer; the final one follows
+            startMessage(lastTs);
+            state = State.HEAD;
+            return;
+        }
+        head.requestMethod = conn.takeRequestMethod();
+        boolean noBody = code == 204 || code == 304 || code == 101 || "HEAD".equals(head.requestMethod)
+                || ("CONNECT".equals(head.requestMethod) && code >= 200 && code < 300);
+        State body;
+        if (noBody) {
+            complete();
+            return;
+        } else if (head.chunked) {
+            body = State.CHUNK_SIZE;
+        } else if (head.contentLength >= 0) {
+            remaining = head.contentLength;
+            if (remaining == 0) {
+                complete();
+                return;
+            }
+            body = State.BODY;
+        } else if (head.contentLength == Head.BAD_LENGTH) {
+            failMessage("bad Content-Length");
+            return;
+        } else {
+            body = State.UNTIL_CLOSE;
+        }
+        if (head.requestMethod == null) {
+            // the request was not seen: it may have been a HEAD, whose response announces a body it does not send
+            afterPeek = body;
+            len = 0;
+            state = State.PEEK;
+        } else {
+            state = body;
+        }
+    }
+
+    private void complete() {
+        Head h = head;
+        if (!isRequest) {
+            conn.responseCompleting();
+        }
+        if (!emitted) {
+            emit();
+        }
+        head = null;
+        len = 0;
+        state = State.HEAD;
+        if (!isRequest && h != null && (h.statusCode == 101
+                || ("CONNECT".equals(h.requestMethod) && h.statusCode >= 200 && h.statusCode < 300))) {
+            conn.switchedProtocols();
+        }
+    }
+
+    private void emit() {
+        if (isRequest) {
+            conn.requestEmitting();
+        }
+        L7Message.Builder m = isRequest ? head.toRequest() : head.toResponse();
+        m.time(startTs, lastTs).bytes(bytes);
+        if (lossy) {
+            java.util.Map<String, String> attributes = new java.util.TreeMap<>(isRequest ? head.attributes() : java.util.Map.of());
+            attributes.put("capture", "incomplete");
+            m.attributes(attributes);
+        }
+        conn.context().sink().emit(m.build());
+    }
+
+    /** The message could not be parsed: report it as such and look for the next one. */
+    private void failMessage(String why) {
+        L7Message.Builder m = isRequest
+                ? L7Message.request(Http1Parser.PROTOCOL)
+                : L7Message.response(Http1Parser.PROTOCOL);
+        if (head != null) {
+            m = isRequest ? head.toRequest() : head.toResponse();
+        }
+        if (!emitted) {
+            conn.context().sink().emit(m.status(ResponseStatus.PARSE_FAILED).exception(why)
+                    .time(startTs, lastTs).bytes(bytes).build());
+        }
+        head = null;
+        len = 0;
+        atLineStart = false;
+        state = State.RESYNC;
+    }
+
+    /** The bytes seen so far are not HTTP (or too long): drop them and resynchronise. */
+    private void resyncFromHere(byte last) {
+        head = null;
+        len = 0;
+        shrinkBuffer();
+        atLineStart = last == '\n';
+        state = State.RESYNC;
+    }
+
+    /** A gap swallowed a message boundary: finish what is known and resynchronise at the next line. */
+    private void lostBoundary() {
+        if (head != null && state != State.HEAD) {
+            lossy = true;
+            complete();
+        }
+        if (isRequest) {
+            conn.requestsLost();
+        }
+        head = null;
+        len = 0;
+        shrinkBuffer();
+        // a gap usually ends at a packet boundary, which is often where a message starts
+        atLineStart = true;
+        state = State.RESYNC;
+    }
+
+    private void reset() {
+        head = null;
+        len = 0;
+        shrinkBuffer();
+    }
+
+    // --- buffer helpers ---
+
+    private boolean append(byte b, int max) {
+        if (len == buf.length) {
+            if (len >= max) {
+                return false;
+            }
+            buf = java.util.Arrays.copyOf(buf, Math.min(max, len * 2));
+        }
+        buf[len++] = b;
+        return true;
+    }
+
+    private void shrinkBuffer() {
+        if (buf.length > INITIAL_BUFFER) {
+            buf = new byte[INITIAL_BUFFER];
+        }
+    }
+
+    /** Whether the buffer ends with an empty line (CRLF CRLF, or bare LF LF). */
+    private boolean endsHead() {
+        if (len >= 2 && buf[len - 2] == '\n') {
+            return true;
+        }
+        return len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n';
+    }
+
+    private long parseChunkSize() {
+        long size = 0;
+        int digits = 0;
+        for (int i = 0; i < len; i++) {
+            int c = buf[i];
+            int v = Character.digit(c, 16);
+            if (v < 0) {
+                if (c == ';' || c == '\r' || c == '\n' || c == ' ' || c == '\t') {
+                    break;
+                }
+                return -1;
+            }
+            if (++digits > 15) {
+                return -1;
+            }
+            size = size * 16 + v;
+        }
+        return digits == 0 ? -1 : size;
+    }
+}
