@@ -148,7 +148,13 @@ final class RedisParser implements ProtocolParser, CommandReader.Listener, Reply
     public void reply(ReplyReader r, boolean incomplete) {
         byte type = r.type();
         if (type == '>' || (type == '*' && pubSub)) {
-            if (pubSubMessage(r) || confirmation(r, incomplete) || type == '>') {
+            if (pubSubMessage(r) || confirmation(r, incomplete)) {
+                return;
+            }
+            if (type == '>') {
+                // another push (client-side caching's invalidate …): named by its kind
+                String kind = r.element(0);
+                lone(r, kind == null ? "PUSH" : kind.toUpperCase(java.util.Locale.ROOT), null, incomplete);
                 return;
             }
         }

@@ -26,7 +26,7 @@ class RedisConformanceTest extends ParserConformanceKit {
 
     @Override
     protected byte[] unterminatedMessagePrefix() {
-        return "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$999999999\r\n".getBytes(StandardCharsets.US_ASCII);
+        return "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\n".getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
