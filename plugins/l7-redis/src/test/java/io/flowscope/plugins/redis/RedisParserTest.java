@@ -77,7 +77,7 @@ class RedisParserTest {
         assertEquals(size + 36, messages.get(0).bytes());
         assertEquals(1, messages.get(0).startMicros());
         assertEquals(3, messages.get(0).endMicros());
-        assertEquals(size + 13, messages.get(1).bytes());
+        assertEquals(size + 14, messages.get(1).bytes());
         assertEquals(ResponseStatus.OK, messages.get(1).status());
         assertTrue(problems.isEmpty(), problems.toString());
     }
