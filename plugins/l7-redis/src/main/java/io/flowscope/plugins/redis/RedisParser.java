@@ -154,12 +154,12 @@ final class RedisParser implements ProtocolParser, CommandReader.Listener, Reply
             if (type == '>') {
                 // another push (client-side caching's invalidate …): named by its kind
                 String kind = r.element(0);
-                lone(r, kind == null ? "PUSH" : kind.toUpperCase(java.util.Locale.ROOT), null, incomplete);
+                lone(r, kind == null ? "push" : kind, incomplete);
                 return;
             }
         }
         if (size == 0 && monitor && type == '+') {
-            lone(r, "MONITOR", null, incomplete);
+            lone(r, "monitor", incomplete); // never the line: it holds the command's values
             return;
         }
         if (size > 0) {
@@ -183,13 +183,11 @@ final class RedisParser implements ProtocolParser, CommandReader.Listener, Reply
     private boolean pubSubMessage(ReplyReader r) {
         long n = r.elements();
         if (n == 3 && r.elementIs(0, "message")) {
-            lone(r, "MESSAGE", r.element(1), false);
+            lone(r, "message " + r.element(1), false);
         } else if (n == 3 && r.elementIs(0, "smessage")) {
-            lone(r, "SMESSAGE", r.element(1), false);
+            lone(r, "smessage " + r.element(1), false);
         } else if (n == 4 && r.elementIs(0, "pmessage")) {
-            String pattern = r.element(1);
-            String channel = r.element(2);
-            lone(r, "PMESSAGE", pattern == null || channel == null ? pattern : pattern + " " + channel, false);
+            lone(r, "pmessage " + r.element(1) + " " + r.element(2), false);
         } else {
             return false;
         }
@@ -234,19 +232,8 @@ final class RedisParser implements ProtocolParser, CommandReader.Listener, Reply
             respond(start, r.endMicros(), gatheredBytes, r, incomplete);
             return true;
         }
-        lone(r, upper(kind), r.element(1), incomplete);
+        lone(r, r.element(0) + " " + r.element(1), incomplete);
         return true;
-    }
-
-    private static String upper(int kind) {
-        return switch (kind) {
-            case Commands.EFFECT_SUBSCRIBE -> "SUBSCRIBE";
-            case Commands.EFFECT_PSUBSCRIBE -> "PSUBSCRIBE";
-            case Commands.EFFECT_SSUBSCRIBE -> "SSUBSCRIBE";
-            case Commands.EFFECT_UNSUBSCRIBE -> "UNSUBSCRIBE";
-            case Commands.EFFECT_PUNSUBSCRIBE -> "PUNSUBSCRIBE";
-            default -> "SUNSUBSCRIBE";
-        };
     }
 
     private void respond(long start, long end, long bytes, ReplyReader r, boolean incomplete) {
@@ -263,10 +250,14 @@ final class RedisParser implements ProtocolParser, CommandReader.Listener, Reply
         context.sink().emit(m.build());
     }
 
-    /** A server message that answers no command: a response with an id no request has, so it stays alone. */
-    private void lone(ReplyReader r, String operation, String resource, boolean incomplete) {
+    /**
+     * A server message that answers no command: a response with an id no request has, so that the host keeps it
+     * alone (its {@code request_id} is its number among the connection's pushes), and what it is as its result
+     * ({@code message ch1}, {@code pmessage c* ch1}, {@code invalidate}: never a message's payload, a value).
+     */
+    private void lone(ReplyReader r, String what, boolean incomplete) {
         L7Message.Builder m = L7Message.response(RedisParserFactory.PROTOCOL).streamId(++pushes)
-                .operation(operation).resource(resource).status(ResponseStatus.OK)
+                .result(what).status(ResponseStatus.OK)
                 .time(r.startMicros(), r.endMicros()).bytes(r.bytes());
         if (incomplete) {
             m.attributes(INCOMPLETE);
