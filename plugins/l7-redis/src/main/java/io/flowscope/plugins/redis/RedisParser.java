@@ -232,7 +232,8 @@ final class RedisParser implements ProtocolParser, CommandReader.Listener, Reply
             respond(start, r.endMicros(), gatheredBytes, r, incomplete);
             return true;
         }
-        lone(r, r.element(0) + " " + r.element(1), incomplete);
+        String channel = r.element(1); // null for an UNSUBSCRIBE when nothing was subscribed
+        lone(r, channel == null ? r.element(0) : r.element(0) + " " + channel, incomplete);
         return true;
     }
 
