@@ -54,6 +54,7 @@ final class SocketEvents {
 
     private final SocketInput input;
     private final int capacity;
+    private final java.util.function.IntFunction<String> processNames;
     private long lastSweep;
     private long evictions;
     private final Map<Long, Conn> bySocket = new HashMap<>();
@@ -65,6 +66,12 @@ final class SocketEvents {
 
     /** @param capacity connections held at most; over it the longest quiet one ends (counted) */
     SocketEvents(SocketInput input, int capacity) {
+        this(input, capacity, pid -> null);
+    }
+
+    /** @param processNames a process's name by pid (the process table), null when unknown: the event's thread name is used */
+    SocketEvents(SocketInput input, int capacity, java.util.function.IntFunction<String> processNames) {
+        this.processNames = processNames;
         this.input = input;
         this.capacity = capacity;
         // bpf_ktime_get_ns is CLOCK_MONOTONIC, as System.nanoTime is on Linux
@@ -183,10 +190,17 @@ final class SocketEvents {
                 : new Key(netns, protocol, remote[0], remote[1], rport, local[0], local[1], lport);
         int pid = b.getInt(off + Header.PID);
         int tid = b.getInt(off + Header.TID);
-        String comm = SocketTraceLayout.string(b, off + Header.COMM, SocketTraceLayout.COMM_LEN);
+        // the process's name, not the thread's (a program's network thread, e.g. dig's isc-net-0000, makes the call)
+        String name = processNames.apply(pid);
+        String comm = name != null ? name : SocketTraceLayout.string(b, off + Header.COMM, SocketTraceLayout.COMM_LEN);
         Conn existing = byEnds.get(key);
         if (existing != null) {
             if (!stream) {
+                if (existing.peer == 0 && socket != existing.observer) {
+                    // the other end's datagram socket, seen once: it names the process at that end
+                    existing.peer = socket;
+                    input.process(existing.inputId, 1 - existing.observerSide, pid, tid, comm);
+                }
                 return existing;
             }
             // the other end's socket: its process is the one at the observer's remote end

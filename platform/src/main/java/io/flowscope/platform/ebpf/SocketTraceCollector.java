@@ -213,7 +213,10 @@ public final class SocketTraceCollector implements SocketTrace {
     }
 
     private void run(Pipeline pipeline) {
-        SocketEvents socketEvents = new SocketEvents(pipeline.sockets(), settings.maxConnections());
+        SocketEvents socketEvents = new SocketEvents(pipeline.sockets(), settings.maxConnections(), pid -> {
+            ProcessTable.Info i = processes.get(pid);
+            return i != null ? i.name() : null;
+        });
         publishTables(socketEvents, pipeline);
         EventSink sink = (b, off, len) -> {
             int type = b.getInt(off + SocketTraceLayout.Header.TYPE);
