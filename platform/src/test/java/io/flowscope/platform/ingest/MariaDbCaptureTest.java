@@ -83,7 +83,7 @@ class MariaDbCaptureTest {
                 Files.writeString(golden.resolve("mariadb.port"), port + "\n");
                 List<String> all = new ArrayList<>();
                 try (Connection c = store.connection()) {
-                    all.addAll(GoldenRowsTest.rows(c, "l7_flow_log", MariaDbGoldenTest.L7_COLUMNS));
+                    all.addAll(MariaDbGoldenTest.canonical(GoldenRowsTest.rows(c, "l7_flow_log", MariaDbGoldenTest.L7_COLUMNS)));
                 }
                 Files.write(MariaDbGoldenTest.ROWS, all, StandardCharsets.UTF_8);
             }

@@ -7,8 +7,8 @@ import io.flowscope.api.ProtocolParser;
 import io.flowscope.api.ResponseStatus;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One MySQL/MariaDB connection. The client's packets are requests (the handshake response, then one command per
@@ -294,8 +294,13 @@ final class MysqlParser implements ProtocolParser {
         if (statementId < 0) {
             return command == null ? null : Map.of("command", command);
         }
-        return command == null ? Map.of("statement_id", Long.toString(statementId))
-                : Map.of("command", command, "statement_id", Long.toString(statementId));
+        if (command == null) {
+            return Map.of("statement_id", Long.toString(statementId));
+        }
+        Map<String, String> a = new TreeMap<>(); // sorted: the stored JSON is the same on every run
+        a.put("command", command);
+        a.put("statement_id", Long.toString(statementId));
+        return a;
     }
 
     /** The database of {@code USE db} (backquotes taken off), or null. */
@@ -317,7 +322,7 @@ final class MysqlParser implements ProtocolParser {
 
     private void handshakeResponse(byte[] b, int kept, int length, long start, long end) {
         Handshake h = Handshake.parse(b, kept, length);
-        Map<String, String> attrs = new HashMap<>(4);
+        Map<String, String> attrs = new TreeMap<>();
         if (serverVersion != null) {
             attrs.put("server_version", serverVersion);
         }
@@ -374,7 +379,7 @@ final class MysqlParser implements ProtocolParser {
     }
 
     static Map<String, String> withIncomplete(Map<String, String> attrs) {
-        Map<String, String> a = new HashMap<>(attrs);
+        Map<String, String> a = new TreeMap<>(attrs);
         a.put("capture", "incomplete");
         return a;
     }

@@ -3,8 +3,8 @@ package io.flowscope.plugins.mysql;
 import io.flowscope.api.L7Message;
 import io.flowscope.api.ResponseStatus;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The server's side of a connection: the greeting, and each response read as the answer to the oldest waiting
@@ -442,7 +442,7 @@ final class ResponseReader implements PacketFramer.Handler {
         }
         Map<String, String> attrs = null;
         if (statementId >= 0 || warnings > 0 || incomplete) {
-            attrs = new HashMap<>(8);
+            attrs = new TreeMap<>(); // sorted: the stored JSON is the same on every run
             if (statementId >= 0) {
                 attrs.put("statement_id", Long.toString(statementId));
                 attrs.put("params", Integer.toString(params));
