@@ -37,7 +37,8 @@ final class MysqlParser implements ProtocolParser {
     final ResponseReader responses;
     final ArrayDeque<Command> pending = new ArrayDeque<>();
     final StatementCache statements = new StatementCache();
-    private final byte[] scratch = new byte[SQL_KEEP + 1];
+    /** Where statements are obfuscated; grows to the longest one kept. */
+    private byte[] scratch = new byte[256];
 
     // what the connection learnt
     /** "10" once the greeting was seen (DeepFlow's version column: the protocol version). */
@@ -209,6 +210,9 @@ final class MysqlParser implements ProtocolParser {
                     from = 3; // MySQL 8 query attributes: none set (DeepFlow skips the same two bytes)
                 }
                 verb = SqlText.verb(b, from, kept);
+                if (scratch.length < kept) {
+                    scratch = new byte[Math.min(SQL_KEEP + 1, Math.max(kept, 2 * scratch.length))];
+                }
                 sql = SqlText.text(b, from, kept, obfuscate, scratch);
                 m.resource(sql);
                 if (cmd == Wire.COM_QUERY) {

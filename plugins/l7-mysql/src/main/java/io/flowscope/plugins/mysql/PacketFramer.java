@@ -28,7 +28,9 @@ final class PacketFramer {
     }
 
     private final Handler handler;
-    private final byte[] kept;
+    private final int capacity;
+    /** Grows as packets ask for more (up to the capacity): most connections never need a statement's 8 KiB. */
+    private byte[] kept;
     private int headerBytes;
     private int header;
     private boolean inPacket;
@@ -47,7 +49,8 @@ final class PacketFramer {
 
     PacketFramer(Handler handler, int capacity) {
         this.handler = handler;
-        this.kept = new byte[Math.max(capacity, ERR_KEEP)];
+        this.capacity = Math.max(capacity, ERR_KEEP);
+        this.kept = new byte[256];
     }
 
     long retainedBytes() {
@@ -89,7 +92,7 @@ final class PacketFramer {
                 header = 0;
                 continuation = nextIsContinuation;
                 nextIsContinuation = length == Wire.MAX_PACKET;
-                keep = Math.min(length, Math.min(kept.length, Math.max(0, handler.keep(seq, length, continuation))));
+                keep = Math.min(length, Math.min(capacity, Math.max(0, handler.keep(seq, length, continuation))));
                 keptLen = 0;
                 remaining = length;
                 inPacket = true;
@@ -107,6 +110,9 @@ final class PacketFramer {
             }
             if (keptLen < keep) {
                 int c = Math.min(n, keep - keptLen);
+                if (keptLen + c > kept.length) {
+                    kept = java.util.Arrays.copyOf(kept, Math.min(capacity, Math.max(keptLen + c, 2 * kept.length)));
+                }
                 data.get(p, kept, keptLen, c);
                 keptLen += c;
             }
