@@ -57,7 +57,9 @@ public final class L7Message {
         this.traceId = b.traceId;
         this.spanId = b.spanId;
         this.exception = b.exception;
-        this.attributes = b.attributes == null ? Map.of() : Map.copyOf(b.attributes);
+        // in the plugin's order (Map.copyOf's order changes from one JVM run to the next: stored JSON would too)
+        this.attributes = b.attributes == null || b.attributes.isEmpty() ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.attributes));
         this.expectsResponse = b.expectsResponse;
         this.result = b.result;
         this.affectedRows = b.affectedRows;
@@ -143,7 +145,7 @@ public final class L7Message {
         return exception;
     }
 
-    /** A few protocol-specific extras (kept small: the host stores them as text). */
+    /** A few protocol-specific extras (kept small: the host stores them as text), in the order the plugin gave them. */
     public Map<String, String> attributes() {
         return attributes;
     }

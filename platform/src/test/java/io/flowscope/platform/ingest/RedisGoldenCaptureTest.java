@@ -72,7 +72,7 @@ class RedisGoldenCaptureTest {
                         "SET|" + RedisTraffic.BENCHMARK_REQUESTS + "|" + RedisTraffic.BENCHMARK_REQUESTS);
         // the script's errors: client errors (DeepFlow's choice), the text with its prefix
         assertThat(StoreState.rows(store, "SELECT request_resource, response_exception FROM flow_log.l7_flow_log"
-                + " WHERE response_status = 4 ORDER BY start_time"))
+                + " WHERE response_status = 3 ORDER BY start_time"))
                 .containsExactly(
                         "GET list:1|" + RedisTraffic.SCRIPT_ERRORS.get(0),
                         "FOO bar|" + RedisTraffic.SCRIPT_ERRORS.get(1),

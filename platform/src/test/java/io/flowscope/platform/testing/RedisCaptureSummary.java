@@ -84,7 +84,7 @@ public record RedisCaptureSummary(Map<String, Integer> commands, List<String> er
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT response_exception FROM flow_log.l7_flow_log"
-                    + " WHERE l7_protocol = 80 AND response_status = 4 ORDER BY 1")) {
+                    + " WHERE l7_protocol = 80 AND response_status = 3 ORDER BY 1")) {
                 while (rs.next()) {
                     errors.add(rs.getString(1));
                 }

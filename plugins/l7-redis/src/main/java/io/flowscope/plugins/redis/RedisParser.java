@@ -241,7 +241,7 @@ final class RedisParser implements ProtocolParser, CommandReader.Listener, Reply
         L7Message.Builder m = L7Message.response(RedisParserFactory.PROTOCOL).time(start, end).bytes(bytes);
         if (r.isError()) {
             // DeepFlow's choice: an error reply is the client's error, its text (with the '-') the exception
-            m.status(ResponseStatus.CLIENT_ERROR).exception(r.error());
+            m.status(ResponseStatus.SERVER_ERROR).exception(r.error());
         } else {
             m.status(ResponseStatus.OK);
         }

@@ -116,7 +116,7 @@ class RedisParserTest {
         assertEquals(CommandReader.MAX_RESOURCE + 3, messages.get(0).resource().length());
         assertTrue(messages.get(0).resource().endsWith("kkk..."));
         assertEquals(ReplyReader.MAX_ERROR + 3, messages.get(1).exception().length());
-        assertEquals(ResponseStatus.CLIENT_ERROR, messages.get(1).status());
+        assertEquals(ResponseStatus.SERVER_ERROR, messages.get(1).status());
     }
 
     @Test
