@@ -59,10 +59,16 @@ public final class L7Message {
         this.exception = b.exception;
         // in the plugin's order (Map.copyOf's order changes from one JVM run to the next: stored JSON would too)
         this.attributes = b.attributes == null || b.attributes.isEmpty() ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.attributes));
+                : java.util.Collections.unmodifiableMap(copyWithoutNulls(b.attributes));
         this.expectsResponse = b.expectsResponse;
         this.result = b.result;
         this.affectedRows = b.affectedRows;
+    }
+
+    private static Map<String, String> copyWithoutNulls(Map<String, String> m) {
+        Map<String, String> copy = new java.util.LinkedHashMap<>(m.size() * 2);
+        m.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "attribute name"), Objects.requireNonNull(v, "attribute " + k)));
+        return copy;
     }
 
     /** Request, response or session. */
