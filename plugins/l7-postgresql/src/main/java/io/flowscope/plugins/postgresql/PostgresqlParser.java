@@ -53,6 +53,12 @@ final class PostgresqlParser implements ProtocolParser, MessageFramer.Handler {
     static final String ANSWER_LOST = "answer lost: server bytes were missing from the capture";
     static final String SESSION_RESTARTED = "no answer seen before a new startup on the connection";
 
+    /** The protocol message a row's statement came in (constant maps: a row costs no map). */
+    private static final Map<String, String> BY_QUERY = Map.of("message", "Query");
+    private static final Map<String, String> BY_EXECUTE = Map.of("message", "Execute");
+    private static final Map<String, String> BY_PARSE = Map.of("message", "Parse");
+    private static final Map<String, String> BY_FUNCTION_CALL = Map.of("message", "FunctionCall");
+
     private final ParserContext context;
     private final MessageSink sink;
     private final MessageFramer client;
@@ -705,8 +711,16 @@ final class PostgresqlParser implements ProtocolParser, MessageFramer.Handler {
     private L7Message.Builder request(MessageKind kind, Statement s) {
         L7Message.Builder b = L7Message.builder(kind, PostgresqlParserFactory.PROTOCOL).operation(s.operation)
                 .resource(s.resource).domain(database).time(s.requestStart, s.requestEnd).bytes(s.requestBytes);
-        if (s.kind == Statement.Kind.STARTUP && user != null) {
-            b.attributes(Map.of("user", user));
+        switch (s.kind) {
+            case SIMPLE -> b.attributes(BY_QUERY);
+            case EXECUTE -> b.attributes(BY_EXECUTE);
+            case PREPARE -> b.attributes(BY_PARSE);
+            case FUNCTION -> b.attributes(BY_FUNCTION_CALL);
+            case STARTUP -> {
+                if (user != null) {
+                    b.attributes(Map.of("user", user));
+                }
+            }
         }
         return b;
     }

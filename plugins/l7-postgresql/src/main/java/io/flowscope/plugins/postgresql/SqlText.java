@@ -52,6 +52,8 @@ final class SqlText {
                 end = dollarQuoted(b, i, to);
             } else if ((isDigit(c) || (c == '.' && i + 1 < to && isDigit(b[i + 1] & 0xff))) && !identifierBefore(b, from, i)) {
                 end = number(b, i, to);
+            } else if (c == '-' && i + 1 < to && (isDigit(b[i + 1] & 0xff) || b[i + 1] == '.') && signContext(b, from, i)) {
+                end = number(b, i + 1, to); // a negative number: the sign goes with it
             } else if (c == '"') {
                 i = quotedIdentifier(b, i, to);
                 continue;
@@ -241,6 +243,21 @@ final class SqlText {
             }
         }
         return true;
+    }
+
+    /** Whether a '-' at {@code i} is a sign: nothing but an operator, '(' or ',' comes before it. */
+    private static boolean signContext(byte[] b, int from, int i) {
+        int j = i - 1;
+        while (j >= from && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r')) {
+            j--;
+        }
+        if (j < from) {
+            return true;
+        }
+        return switch (b[j]) {
+            case '=', '<', '>', '+', '-', '*', '/', '%', '^', '(', ',', '|', '&', '~', '!' -> true;
+            default -> false;
+        };
     }
 
     private static boolean identifierBefore(byte[] b, int from, int i) {
