@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Cuts one TCP stream of a capture into a conformance-kit .session file (segments as captured).
 
-usage: cut-session.py CAPTURE STREAM SERVER_PORT "comment" > name.session
+usage: cut-session.py CAPTURE STREAM SERVER_PORT "comment" [MAX_SEGMENTS] > name.session
+(MAX_SEGMENTS keeps a long connection's first segments only: the kit's checks are quadratic in a session's length)
 Needs tshark. The expected lines (= ...) are written by the kit: run the tests with
 -Dflowscope.kit.regenerate=true and review what it wrote.
 """
 import subprocess, sys
 
 cap, stream, port, comment = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+limit = int(sys.argv[5]) if len(sys.argv) > 5 else None
 out = subprocess.run(["tshark", "-n", "-r", cap, "-Y", f"tcp.stream=={stream} && tcp.len>0",
                       "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.payload"],
                      capture_output=True, text=True, check=True).stdout
@@ -25,7 +27,7 @@ def esc(b):
 
 print("# " + comment)
 last = None
-for line in out.splitlines():
+for line in out.splitlines()[:limit]:
     src, payload = line.split("\t")
     d = "<" if src == port else ">"
     data = bytes.fromhex(payload.replace(":", ""))
