@@ -4,7 +4,9 @@
 #                          libbpf (the host loads the eBPF probes' objects with it)
 #   install-deps.sh test   + nginx, tcpdump, tshark, curl (real peers and reference tools of the tests),
 #                          iproute2 (veth pairs the capture tests create), clang, llvm, libbpf-dev, bpftool
-#                          (bpf/build.sh, and the tests that check the objects' BTF)
+#                          (bpf/build.sh, and the tests that check the objects' BTF); postgresql (server, psql and
+#                          pgbench: Debian 12 ships pgbench in postgresql-15, the server package, which
+#                          postgresql depends on; the PostgreSQL tests run their own cluster, never the service)
 #   install-deps.sh bench  + redis, mariadb, wrk (traffic of bench/offline-import.sh); tcpreplay, socat and
 #                          iproute2 (bench/live-capture.sh: its UDP traffic, the replay into a veth in a namespace);
 #                          gcc, clang, llvm, libbpf-dev, bpftool (bench/ebpf-overhead.sh: its loop, empty programs and loader)
@@ -13,7 +15,7 @@ what="${1:-run}"
 pkgs=(openjdk-17-jdk-headless maven libpcap0.8 libbpf1)
 case "$what" in
   run) ;;
-  test) pkgs+=(nginx-light tcpdump tshark curl iproute2 clang llvm libbpf-dev bpftool) ;;
+  test) pkgs+=(nginx-light tcpdump tshark curl iproute2 clang llvm libbpf-dev bpftool postgresql) ;;
   bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk apache2-utils bc tcpreplay socat iproute2 gcc clang llvm libbpf-dev bpftool) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
