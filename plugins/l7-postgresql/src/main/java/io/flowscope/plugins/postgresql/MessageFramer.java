@@ -134,6 +134,19 @@ final class MessageFramer {
                 // anything else (an ErrorResponse of a server that knows no SSL) is a message as usual
             }
         }
+        if (headerFill == 0 && lim - p >= 5 && !(client && data.get(p) == 0)) {
+            // the usual case: a whole typed header in this chunk, read at once
+            byte t = data.get(p);
+            // big-endian whatever order the host's buffer is set to
+            int len = (data.get(p + 1) & 0xff) << 24 | (data.get(p + 2) & 0xff) << 16 | (data.get(p + 3) & 0xff) << 8
+                    | (data.get(p + 4) & 0xff);
+            if (!validType(t) || !validLength(t, len)) {
+                lose(ts);
+                return p + 1;
+            }
+            begin(t, len - 4, ts);
+            return p + 5;
+        }
         while (p < lim) {
             header[headerFill++] = data.get(p++);
             boolean untyped = client && header[0] == 0;
@@ -305,7 +318,22 @@ final class MessageFramer {
         return true;
     }
 
+    private static final boolean[] CLIENT_TYPES = types(true);
+    private static final boolean[] SERVER_TYPES = types(false);
+
     private boolean validType(byte t) {
+        return (client ? CLIENT_TYPES : SERVER_TYPES)[t & 0xff];
+    }
+
+    private static boolean[] types(boolean client) {
+        boolean[] valid = new boolean[256];
+        for (int t = 0; t < 256; t++) {
+            valid[t] = knownType(client, (byte) t);
+        }
+        return valid;
+    }
+
+    private static boolean knownType(boolean client, byte t) {
         return client ? switch (t) {
             case 'Q', 'P', 'B', 'E', 'D', 'C', 'S', 'H', 'X', 'd', 'c', 'f', 'F', 'p' -> true;
             default -> false;
