@@ -23,6 +23,13 @@ final class RetainedSize {
     private RetainedSize() {
     }
 
+    /** ArrayDeque takes no nulls: a null element or field holds nothing. */
+    private static void push(ArrayDeque<Object> todo, Object o) {
+        if (o != null) {
+            todo.add(o);
+        }
+    }
+
     static long of(Object root, Object... excluded) {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Object x : excluded) {
@@ -43,7 +50,7 @@ final class RetainedSize {
                 total += 16 + (long) n * (e.isPrimitive() ? primitiveSize(e) : 8);
                 if (!e.isPrimitive()) {
                     for (int i = 0; i < n; i++) {
-                        todo.add(Array.get(o, i));
+                        push(todo, Array.get(o, i));
                     }
                 }
             } else if (o instanceof CharSequence s) {
@@ -52,12 +59,12 @@ final class RetainedSize {
                 total += 48 + (b.hasArray() || b.isDirect() ? b.capacity() : 0);
             } else if (o instanceof Collection<?> col) {
                 total += 32 + 16L * col.size();
-                todo.addAll(col);
+                col.forEach(x -> push(todo, x));
             } else if (o instanceof Map<?, ?> map) {
                 total += 48 + 32L * map.size();
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    todo.add(e.getKey());
-                    todo.add(e.getValue());
+                    push(todo, e.getKey());
+                    push(todo, e.getValue());
                 }
             } else if (c.getName().startsWith("java.")) {
                 total += 24; // boxed values and other small JDK objects whose fields are not open to us
@@ -72,7 +79,7 @@ final class RetainedSize {
                         if (!f.getType().isPrimitive()) {
                             try {
                                 f.setAccessible(true);
-                                todo.add(f.get(o));
+                                push(todo, f.get(o));
                             } catch (ReflectiveOperationException | RuntimeException e) {
                                 // a field we may not read: counted as a reference only
                             }
