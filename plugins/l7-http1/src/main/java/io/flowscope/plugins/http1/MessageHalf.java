@@ -14,8 +14,6 @@ final class MessageHalf {
     private static final byte[] STATUS_START = {'H', 'T', 'T', 'P', '/'};
 
     private static final int INITIAL_BUFFER = 512;
-    /** More than the longest start a message can have ({@code MKCALENDAR }, {@code HTTP/1.}). */
-    private static final int START_LOOKAHEAD = 16;
     /** Line feeds noted per head; a head with more lines is split in lines again when parsed. */
     private static final int NOTED_LINES = 64;
 
@@ -185,11 +183,10 @@ final class MessageHalf {
     // --- states ---
 
     /**
-     * A head, in bulk: the first few bytes are checked to start a message, then the bytes at hand are copied into
-     * {@link #buf} with one bulk get (as many as it holds), and its line feeds are found a word at a time from
-     * where the copy starts (each one noted, so that the head is not scanned again to split it in lines) up to the
-     * one that ends the head. A head split across calls resumes where the last call stopped, never rescanning what
-     * was seen.
+     * A head, in bulk: the bytes at hand are copied into {@link #buf} with one bulk get (as many as it holds), the
+     * first ones checked to start a message, and the line feeds found a word at a time from where the copy starts
+     * (each one noted, so that the head is not scanned again to split it in lines) up to the one that ends the
+     * head. A head split across calls resumes where the last call stopped, never rescanning what was seen.
      */
     private int head(ByteBuffer d, int p, int limit, long ts) {
         if (len == 0) {
@@ -200,12 +197,6 @@ final class MessageHalf {
                 return p;
             }
             startMessage(ts);
-        }
-        if (!startChecked) {
-            p = checkStart(d, p, limit, ts);
-            if (!startChecked || p == limit) {
-                return p;
-            }
         }
         lastTs = ts;
         int cap = headCap();
@@ -222,6 +213,17 @@ final class MessageHalf {
             int from = len;
             int n = Math.min(limit - p, buf.length - len);
             d.get(p, buf, len, n);
+            if (!startChecked) {
+                int dropped = checkStart(from + n);
+                if (dropped > 0) {
+                    return p + dropped;
+                }
+                if (!startChecked) {
+                    len += n; // all a beginning of a method or of HTTP/1.
+                    bytes += n;
+                    return p + n;
+                }
+            }
             int end = findHeadEnd(from, from + n);
             if (end >= 0) {
                 int used = end + 1 - from;
@@ -235,6 +237,32 @@ final class MessageHalf {
             p += n;
         }
         return p;
+    }
+
+    /**
+     * Whether the head's first bytes, {@code buf[0..to)} of which {@code buf[len..to)} are new, start a message (a
+     * method or {@code HTTP/1.}): decided from them all at once when they do or may, otherwise byte by byte, so
+     * that exactly the bytes that showed the head is not one are dropped before resynchronising. Returns how many
+     * of the new bytes were dropped (0 when the head may go on).
+     */
+    private int checkStart(int to) {
+        Detection start = conn.looksLikeStart(isRequest, buf, to);
+        if (start == Detection.MATCH) {
+            startChecked = true;
+            return 0;
+        }
+        if (start == Detection.NEED_MORE_DATA) {
+            return 0;
+        }
+        int k = len + 1;
+        // the first length at which it is no match (at most to: no start that fails gets better with more bytes)
+        while (k < to && conn.looksLikeStart(isRequest, buf, k) != Detection.NO_MATCH && buf[k - 1] != '\n') {
+            k++;
+        }
+        int dropped = k - len;
+        bytes += dropped;
+        resyncFromHere(buf[k - 1]);
+        return dropped;
     }
 
     /**
@@ -267,48 +295,6 @@ final class MessageHalf {
         lineEnds++;
         byte before = at >= 1 ? buf[at - 1] : 0;
         return before == '\n' || (before == '\r' && at >= 2 && buf[at - 2] == '\n');
-    }
-
-    /**
-     * Whether the head's first bytes start a message: decided from all the bytes at hand at once when they match
-     * (a method or {@code HTTP/1.}) or are all a beginning of one; otherwise byte by byte, so that the bytes
-     * dropped before resynchronising are exactly those that showed the head is not one.
-     */
-    private int checkStart(ByteBuffer d, int p, int limit, long ts) {
-        int k = Math.min(limit - p, START_LOOKAHEAD);
-        if (len + k <= Math.min(buf.length, headCap())) {
-            d.get(p, buf, len, k);
-            Detection start = conn.looksLikeStart(isRequest, buf, len + k);
-            if (start == Detection.MATCH) {
-                startChecked = true; // the bytes are copied (again) and counted with the rest of the head
-                return p;
-            }
-            if (start == Detection.NEED_MORE_DATA && k == limit - p) {
-                len += k;
-                bytes += k;
-                lastTs = ts;
-                return limit;
-            }
-        }
-        while (p < limit) {
-            byte b = d.get(p++);
-            bytes++;
-            lastTs = ts;
-            if (!append(b, conn.maxHead())) {
-                bytes--; // counted again as the byte over the limit
-                headTooLarge(b);
-                return p;
-            }
-            Detection start = conn.looksLikeStart(isRequest, buf, len);
-            if (start == Detection.MATCH) {
-                startChecked = true;
-                return p;
-            } else if (start == Detection.NO_MATCH || b == '\n') {
-                resyncFromHere(b);
-                return p;
-            }
-        }
-        return p;
     }
 
     /** A head over the limit: reported (a message and a problem), then the next one is looked for. */
