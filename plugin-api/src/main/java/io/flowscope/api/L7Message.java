@@ -318,7 +318,11 @@ public final class L7Message {
         public Builder trace(String traceId, String spanId) { this.traceId = traceId; this.spanId = spanId; return this; }
         /** Sets the error text. */
         public Builder exception(String v) { exception = v; return this; }
-        /** Sets the extra attributes (replacing any set before). */
+        /**
+         * Sets the extra attributes (replacing any set before). They are stored in the map's iteration order:
+         * give more than one in an ordered map ({@code LinkedHashMap}), since {@code Map.of}'s order changes
+         * from one JVM run to the next.
+         */
         public Builder attributes(Map<String, String> v) { attributes = v; return this; }
         /** Sets what the response answered (since 1.4.0). */
         public Builder result(String v) { result = v; return this; }

@@ -732,8 +732,11 @@ final class PostgresqlParser implements ProtocolParser, MessageFramer.Handler {
                 .time(s.responseStart >= 0 ? s.responseStart : s.requestEnd, s.responseStart >= 0 ? s.responseEnd : s.requestEnd)
                 .bytes(s.responseBytes);
         if (s.copyMessages > 0) {
-            r.attributes(Map.of("copy_data_messages", Long.toString(s.copyMessages),
-                    "copy_data_bytes", Long.toString(s.copyBytes)));
+            // An ordered map: Map.of's iteration order changes from one JVM run to the next, and the row keeps it.
+            Map<String, String> copy = new java.util.LinkedHashMap<>();
+            copy.put("copy_data_messages", Long.toString(s.copyMessages));
+            copy.put("copy_data_bytes", Long.toString(s.copyBytes));
+            r.attributes(copy);
         }
         sink.emit(r.build());
     }
