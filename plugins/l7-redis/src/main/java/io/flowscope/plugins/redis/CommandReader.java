@@ -149,6 +149,13 @@ final class CommandReader {
             switch (state) {
                 case START: {
                     byte c = b.get(p);
+                    if (c == '*' && !guessing) {
+                        int next = wholeCommand(b, p, end, ts, base);
+                        if (next > p) {
+                            p = next;
+                            break;
+                        }
+                    }
                     if (c == '*') {
                         begin(ts, base, p);
                         p++;
@@ -295,6 +302,83 @@ final class CommandReader {
             }
         }
         offset += end - base;
+    }
+
+    /** Commands of more arguments than this take the byte-at-a-time path (a fast path must stay cheap to try). */
+    private static final int FAST_MAX_ARGS = 64;
+
+    /**
+     * The fast path: a well-formed {@code *N $len …} command lying whole in {@code b[p, end)} is checked in local
+     * variables first, then read with the same steps as the state machine (so the row is the same), without a
+     * dispatch per byte. Returns the position after it, or {@code p} when the command is not whole here or not
+     * well-formed: the state machine then reads it (and reports what is wrong) as before.
+     */
+    private int wholeCommand(ByteBuffer b, int p, int end, long ts, int base) {
+        int i = p + 1;
+        int n = 0;
+        int digits = 0;
+        byte c;
+        while (i < end && (c = b.get(i)) >= '0' && c <= '9' && digits < 3) {
+            n = n * 10 + (c - '0');
+            digits++;
+            i++;
+        }
+        if (digits == 0 || n == 0 || n > FAST_MAX_ARGS || i + 1 >= end || b.get(i) != '\r' || b.get(i + 1) != '\n') {
+            return p;
+        }
+        i += 2;
+        int first = i;
+        for (int k = 0; k < n; k++) {
+            i = bulkEnd(b, i, end);
+            if (i < 0) {
+                return p;
+            }
+        }
+        // whole and well-formed: read it
+        begin(ts, base, p);
+        argCount = n;
+        argsLeft = n;
+        i = first;
+        for (int k = 0; k < n; k++) {
+            int len = 0;
+            int j = i + 1;
+            while ((c = b.get(j)) != '\r') {
+                len = len * 10 + (c - '0');
+                j++;
+            }
+            j += 2;
+            startArg(len);
+            argBytes(b, j, len);
+            endArg(); // true: only a guess can be refused, and guesses take the slow path
+            i = j + len + 2;
+        }
+        argsLeft = 0;
+        finish(ts, base, i);
+        return i;
+    }
+
+    /** The end of a well-formed {@code $len\r\n<len bytes>\r\n} at {@code i} lying whole before {@code end}, or -1. */
+    private static int bulkEnd(ByteBuffer b, int i, int end) {
+        if (i >= end || b.get(i) != '$') {
+            return -1;
+        }
+        i++;
+        long len = 0;
+        int digits = 0;
+        byte c;
+        while (i < end && (c = b.get(i)) >= '0' && c <= '9' && digits < 9) {
+            len = len * 10 + (c - '0');
+            digits++;
+            i++;
+        }
+        if (digits == 0 || len > MAX_BULK || i + 1 >= end || b.get(i) != '\r' || b.get(i + 1) != '\n') {
+            return -1;
+        }
+        long after = i + 2 + len;
+        if (after + 2 > end || b.get((int) after) != '\r' || b.get((int) after + 1) != '\n') {
+            return -1;
+        }
+        return (int) after + 2;
     }
 
     /** Bytes of one direction were lost: a hole inside an argument's bytes is survived, any other resynchronises. */

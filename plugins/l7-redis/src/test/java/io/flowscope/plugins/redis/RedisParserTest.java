@@ -140,4 +140,42 @@ class RedisParserTest {
         assertEquals(ResponseStatus.OK, responses.get(1).status());
         assertEquals(7, responses.get(1).bytes());
     }
+
+    /**
+     * Commands lying whole in one buffer take CommandReader's fast path; fed a byte at a time they take the state
+     * machine. Both must give the same messages and problems, also around what the fast path hands back (a
+     * zero-length argument, more than 64 arguments, a lying bulk length, garbage between commands).
+     */
+    @Test
+    void theFastPathForWholeCommandsGivesWhatTheByteAtATimePathGives() throws Exception {
+        StringBuilder wide = new StringBuilder("*70\r\n$4\r\nMSET\r\n");
+        for (int k = 0; k < 69; k++) {
+            wide.append("$2\r\nk").append(k % 10).append("\r\n");
+        }
+        String pipeline = "*2\r\n$3\r\nGET\r\n$0\r\n\r\n"
+                + wide
+                + "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\nlonger\r\n"
+                + "*1\r\n$4\r\nPING\r\n"
+                + "+garbage\r\n"
+                + "*2\r\n$4\r\necho\r\n$5\r\nhello\r\n"
+                + "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n";
+        ProtocolParser whole = parser(true);
+        whole.onData(Direction.CLIENT_TO_SERVER, bytes(pipeline), 7);
+        List<L7Message> fast = List.copyOf(messages);
+        List<String> fastProblems = List.copyOf(problems);
+        messages.clear();
+        problems.clear();
+        ProtocolParser bytewise = parser(true);
+        byte[] b = pipeline.getBytes(StandardCharsets.UTF_8);
+        for (byte x : b) {
+            bytewise.onData(Direction.CLIENT_TO_SERVER, ByteBuffer.wrap(new byte[] {x}).asReadOnlyBuffer(), 7);
+        }
+        assertEquals(messages, fast);
+        assertEquals(problems, fastProblems);
+        assertTrue(fast.size() >= 4, "commands found: " + fast);
+        assertEquals("GET", fast.get(0).operation());
+        assertEquals("MSET", fast.get(1).operation());
+        assertEquals("ECHO", fast.get(fast.size() - 2).operation());
+        assertEquals("GET key", fast.get(fast.size() - 1).resource());
+    }
 }
