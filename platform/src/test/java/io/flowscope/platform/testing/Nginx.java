@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A private nginx (Debian's package) on a free loopback port, or in a test's namespace, with a few locations for
- * HTTP/1 cases: /index.html (42 bytes), /big.txt (about 94 KB of text), /echo (200 "ok"), /boom (500), /teapot
+ * HTTP/1 (and h2c) cases: /index.html (42 bytes), /big.txt (about 94 KB of text), /echo (200 "ok"), /boom (500), /teapot
  * (418); anything else is 404.
  */
 public final class Nginx implements AutoCloseable {
@@ -42,7 +42,7 @@ public final class Nginx implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return launch(dir, List.of(PrivilegedCondition.which("nginx")), listenAddress, new int[] {port}, () -> {
+        return launch(dir, List.of(PrivilegedCondition.which("nginx")), listenAddress, new int[] {port}, "", () -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return true;
             } catch (IOException notYet) {
@@ -58,9 +58,28 @@ public final class Nginx implements AutoCloseable {
      */
     public static Nginx startIn(BridgedNamespaces n, Path dir, int... ports) throws IOException, InterruptedException {
         String url = "http://" + BridgedNamespaces.SERVER_ADDRESS + ":" + ports[0] + "/echo";
-        return launch(dir, n.in(n.server(), "nginx"), BridgedNamespaces.SERVER_ADDRESS, ports, () -> {
+        return launch(dir, n.in(n.server(), "nginx"), BridgedNamespaces.SERVER_ADDRESS, ports, "", () -> {
             try {
                 n.run(n.server(), "curl", "-s", "-o", "/dev/null", "--max-time", "1", url);
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * nginx on 127.0.0.1 and a free port speaking HTTP/2 in clear text (h2c) by prior knowledge only, the same
+     * locations as over HTTP/1. Debian 12's nginx (1.22) does not take an {@code Upgrade: h2c}: on this port an
+     * HTTP/1.1 request is refused.
+     */
+    public static Nginx startHttp2(Path dir) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return launch(dir, List.of(PrivilegedCondition.which("nginx")), "127.0.0.1", new int[] {port}, " http2", () -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
                 return true;
             } catch (IOException notYet) {
                 return false;
@@ -73,11 +92,11 @@ public final class Nginx implements AutoCloseable {
     }
 
     /** Runs {@code nginx} (the program, maybe behind ip netns exec) listening on {@code address} and the ports. */
-    private static Nginx launch(Path dir, List<String> nginx, String address, int[] ports, Ready ready)
+    private static Nginx launch(Path dir, List<String> nginx, String address, int[] ports, String listenOptions, Ready ready)
             throws IOException, InterruptedException {
         StringBuilder listen = new StringBuilder();
         for (int p : ports) {
-            listen.append(listen.isEmpty() ? "" : "\n    ").append("listen ").append(address).append(':').append(p).append(';');
+            listen.append(listen.isEmpty() ? "" : "\n    ").append("listen ").append(address).append(':').append(p).append(listenOptions).append(';');
         }
         Path html = Files.createDirectories(dir.resolve("html"));
         Files.writeString(html.resolve("index.html"), "<html><body>hello flowscope</body></html>\n");
