@@ -24,6 +24,10 @@ final class Cursor {
         return ok;
     }
 
+    byte[] bytes() {
+        return bytes;
+    }
+
     int position() {
         return pos;
     }
@@ -79,6 +83,19 @@ final class Cursor {
         }
         ok = false; // longer than an int's varint: not Kafka
         return 0;
+    }
+
+    /** Skips a varint or varlong of up to 10 bytes (record batch v2's timestamp delta). */
+    void skipVarlong() {
+        for (int i = 0; i < 10; i++) {
+            if (!need(1)) {
+                return;
+            }
+            if ((bytes[pos++] & 0x80) == 0) {
+                return;
+            }
+        }
+        ok = false;
     }
 
     /** A signed zig-zag varint (record batch v2's lengths). */

@@ -199,6 +199,9 @@ final class KafkaParser implements ProtocolParser {
                     m.resource(body.topics == 1 && body.partitions == 1 ? name + "-" + body.partition : name);
                 }
                 expectResponse = !(key == ApiKeys.PRODUCE && body.acks == 0);
+                if (body.trace.traceId != null) {
+                    m.trace(body.trace.traceId, body.trace.spanId);
+                }
             }
             m.attributes(attributes(id, f.incomplete));
             if (expectResponse) {

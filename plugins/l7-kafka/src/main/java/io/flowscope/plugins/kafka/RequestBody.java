@@ -16,6 +16,8 @@ final class RequestBody {
     int partitions;
     int partition;
     int acks;
+    /** Trace context in the headers of a Produce's first record, when they lie within the head. */
+    final TraceHeaders trace = new TraceHeaders();
 
     private void clear() {
         topicFrom = NONE;
@@ -25,6 +27,7 @@ final class RequestBody {
         partitions = 0;
         partition = NONE;
         acks = NONE;
+        trace.clear();
     }
 
     /** Reads what the api has from {@code c}, which stands at the body's start; stops where the head ends. */
@@ -50,8 +53,55 @@ final class RequestBody {
             return;
         }
         this.acks = acks;
-        firstTopic(c, flexible, version >= 13);
+        if (firstTopic(c, flexible, version >= 13)) {
+            firstRecordHeaders(c, flexible);
+        }
     }
+
+    /** Header bytes of a record batch v2 up to its records count (61), and the count at 57. */
+    private static final int BATCH_HEADER = 61;
+
+    /**
+     * The headers of the first record of an uncompressed record batch v2 (magic 2), the format of every client
+     * since Kafka 0.11: {@code c} stands at the partition's records field.
+     */
+    private void firstRecordHeaders(Cursor c, boolean flexible) {
+        int length = c.bytesLength(flexible);
+        if (!c.ok() || length < BATCH_HEADER) {
+            return;
+        }
+        c.skip(16); // base_offset, batch_length, partition_leader_epoch
+        int magic = c.i8();
+        c.skip(4); // crc
+        int attributes = c.i16();
+        c.skip(34); // last_offset_delta, base_timestamp, max_timestamp, producer_id, producer_epoch, base_sequence
+        int records = c.i32();
+        if (!c.ok() || magic != 2 || (attributes & 0x7) != 0 || records <= 0) {
+            return; // compressed records cannot be read from their first bytes
+        }
+        c.varint(); // length
+        c.i8(); // attributes
+        c.skipVarlong(); // timestamp_delta
+        c.varint(); // offset_delta
+        int key = c.varint();
+        c.skip(Math.max(0, key));
+        int value = c.varint();
+        c.skip(Math.max(0, value));
+        int headers = c.varint();
+        for (int h = 0; h < headers && h < MAX_HEADERS && c.ok(); h++) {
+            int keyLength = c.varint();
+            int keyFrom = c.position();
+            c.skip(Math.max(0, keyLength));
+            int valueLength = c.varint();
+            int valueFrom = c.position();
+            c.skip(Math.max(0, valueLength));
+            if (c.ok() && keyLength > 0) {
+                trace.header(c.bytes(), keyFrom, keyLength, valueFrom, valueLength);
+            }
+        }
+    }
+
+    private static final int MAX_HEADERS = 64;
 
     private void fetch(Cursor c, int version, boolean flexible) {
         c.skip(version <= 14 ? 12 : 8); // replica_id (until v14), max_wait_ms, min_bytes
@@ -92,10 +142,10 @@ final class RequestBody {
     }
 
     /** A topics array whose elements start with the name (or, {@code byId}, a topic id) and a partitions array of int32 firsts. */
-    private void firstTopic(Cursor c, boolean flexible, boolean byId) {
+    private boolean firstTopic(Cursor c, boolean flexible, boolean byId) {
         int n = c.arrayLength(flexible);
         if (!c.ok() || n <= 0) {
-            return;
+            return false;
         }
         topics = n;
         if (byId) {
@@ -103,20 +153,21 @@ final class RequestBody {
             c.skip(16);
             if (!c.ok()) {
                 topicIdFrom = NONE;
-                return;
+                return false;
             }
         } else {
             name(c, flexible);
         }
         int p = c.arrayLength(flexible);
         if (!c.ok() || p <= 0) {
-            return;
+            return false;
         }
         partitions = p;
         int first = c.i32();
         if (c.ok()) {
             partition = first;
         }
+        return c.ok();
     }
 
     private void name(Cursor c, boolean flexible) {

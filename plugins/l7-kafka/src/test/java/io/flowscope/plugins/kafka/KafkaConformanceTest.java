@@ -9,9 +9,11 @@ import io.flowscope.api.ProtocolParserFactory;
 import io.flowscope.api.testkit.ParserConformanceKit;
 import io.flowscope.api.testkit.RecordedSession;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -50,7 +52,7 @@ class KafkaConformanceTest extends ParserConformanceKit {
 
     @Override
     protected List<RecordedSession> sessions() {
-        return List.of(producerStart(), consumerInFlight(), fireAndForget(), errors(), olderClient());
+        return List.of(producerStart(), consumerInFlight(), fireAndForget(), errors(), olderClient(), traced());
     }
 
     private static ApiVersionsRequestData apiVersions() {
@@ -158,6 +160,18 @@ class KafkaConformanceTest extends ParserConformanceKit {
                 .expect("RESPONSE stream=2 1 SERVER_ERROR bytes=130 version=4 exception=OFFSET_OUT_OF_RANGE t=+3000..+3000")
                 .expect("REQUEST stream=3 ListOffsets events-7 UNKNOWN bytes=53 version=1 endpoint=events attrs={client_id=rdkafka} t=+4000..+4000")
                 .expect("RESPONSE stream=3 0 OK bytes=46 version=1 t=+5000..+5000")
+                .build();
+    }
+
+    private static RecordedSession traced() {
+        RecordHeader traceparent = new RecordHeader("traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(StandardCharsets.US_ASCII));
+        return RecordedSession.named("a traced produce: W3C traceparent in the record's headers")
+                .segment(Direction.CLIENT_TO_SERVER, request(ApiKeys.PRODUCE, 12, 5, "producer-1",
+                        KafkaBytes.produce(12, "orders", 1, (short) -1, KafkaBytes.records("{\"id\":1}", traceparent))))
+                .segment(Direction.SERVER_TO_CLIENT, response(ApiKeys.PRODUCE, 12, 5, KafkaBytes.produceResponse(12, "orders", (short) 0)))
+                .expect("REQUEST stream=5 Produce orders-1 UNKNOWN bytes=196 version=12 endpoint=orders trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00f067aa0ba902b7 attrs={client_id=producer-1} t=+0..+0")
+                .expect("RESPONSE stream=5 0 OK bytes=57 version=12 t=+1000..+1000")
                 .build();
     }
 }

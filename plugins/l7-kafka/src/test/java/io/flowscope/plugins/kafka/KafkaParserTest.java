@@ -229,6 +229,47 @@ class KafkaParserTest {
     }
 
     @Test
+    void traceContextOfTheFirstRecordsHeadersIsTaken() {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String span = "00f067aa0ba902b7";
+        String sw8Trace = "a1b2c3d4e5f6.1.17000000000000001";
+        String sw8 = "1-" + b64(sw8Trace) + "-" + b64("segment-1") + "-3-" + b64("svc") + "-" + b64("inst") + "-" + b64("/op") + "-" + b64("broker:9092");
+        Object[][] cases = {
+                {header("traceparent", "00-" + trace + "-" + span + "-01"), trace, span},
+                {header("b3", trace + "-" + span + "-1"), trace, span},
+                {header("uber-trace-id", trace + ":" + span + ":0:1"), trace, span},
+                {header("sw8", sw8), sw8Trace, null},
+                // traceparent is preferred whatever the order
+                {new org.apache.kafka.common.header.internals.RecordHeader[] {
+                        header("b3", "1111111111111111-2222222222222222")[0],
+                        header("traceparent", "00-" + trace + "-" + span + "-01")[0]}, trace, span},
+                {header("other", "x"), null, null},
+        };
+        for (Object[] c : cases) {
+            org.apache.kafka.common.header.internals.RecordHeader[] headers = (org.apache.kafka.common.header.internals.RecordHeader[]) c[0];
+            for (int v : new int[] {3, 9, 13}) {
+                Harness h = new Harness().client(request(ApiKeys.PRODUCE, v, 1, "p",
+                        KafkaBytes.produce(v, "traced", 0, (short) 1, KafkaBytes.records("{\"order\":1}", headers))));
+                assertEquals(c[1], h.requests().get(0).traceId(), headers[0].key() + " v" + v);
+                assertEquals(c[2], h.requests().get(0).spanId(), headers[0].key() + " v" + v);
+            }
+        }
+        // headers behind a value longer than the head are not seen
+        Harness h = new Harness().client(request(ApiKeys.PRODUCE, 9, 1, "p", KafkaBytes.produce(9, "traced", 0, (short) 1,
+                KafkaBytes.records("v".repeat(2000), header("traceparent", "00-" + trace + "-" + span + "-01")))));
+        assertNull(h.requests().get(0).traceId());
+    }
+
+    private static org.apache.kafka.common.header.internals.RecordHeader[] header(String key, String value) {
+        return new org.apache.kafka.common.header.internals.RecordHeader[] {
+                new org.apache.kafka.common.header.internals.RecordHeader(key, value.getBytes(StandardCharsets.UTF_8))};
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aResponseWhoseRequestWasNotSeenIsUnknown() {
         Harness h = new Harness().server(response(ApiKeys.HEARTBEAT, 4, 12, new HeartbeatResponseData()));
         assertEquals(ResponseStatus.UNKNOWN, h.last().status());
