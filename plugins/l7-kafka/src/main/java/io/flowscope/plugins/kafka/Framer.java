@@ -79,6 +79,10 @@ final class Framer {
                 continue;
             }
             int n = (int) Math.min(remaining, limit - p);
+            if (!checked && headLength < CHECKED_HEAD) {
+                // take the header alone first: if it is not Kafka's, the search resumes right after it
+                n = Math.min(n, CHECKED_HEAD - headLength);
+            }
             if (!headCut && headLength < HEAD_BYTES) {
                 int keep = Math.min(n, HEAD_BYTES - headLength);
                 data.get(p, head, headLength, keep);

@@ -41,19 +41,17 @@ public final class KafkaParserFactory implements ProtocolParserFactory {
         if (direction != Direction.CLIENT_TO_SERVER) {
             return Detection.NO_MATCH;
         }
-        int p = first.position();
-        int n = first.remaining();
-        byte[] head = new byte[Math.min(n, DETECT_WINDOW)];
-        first.get(p, head, 0, head.length);
-        if (head.length < 4) {
+        int n = Math.min(first.remaining(), DETECT_WINDOW);
+        if (n < 4) {
             return Detection.NEED_MORE_DATA;
         }
-        int size = KafkaParser.i32(head, 0);
+        int size = first.getInt(first.position());
         if (size < 10 || size > Framer.MAX_PLAUSIBLE_SIZE) {
             return Detection.NO_MATCH;
         }
-        int body = head.length - 4;
-        byte[] header = java.util.Arrays.copyOfRange(head, 4, head.length);
+        int body = n - 4;
+        byte[] header = new byte[body];
+        first.get(first.position() + 4, header, 0, body);
         if (!KafkaParser.plausibleRequestHeader(size, header, Math.min(body, size))) {
             return Detection.NO_MATCH;
         }
@@ -65,7 +63,7 @@ public final class KafkaParserFactory implements ProtocolParserFactory {
             if (body >= 10 + idLength) {
                 return Detection.MATCH;
             }
-            return head.length < DETECT_WINDOW ? Detection.NEED_MORE_DATA : Detection.NO_MATCH;
+            return n < DETECT_WINDOW ? Detection.NEED_MORE_DATA : Detection.NO_MATCH;
         }
         // no client id: only a whole request, exactly as long as its size says, is proof enough
         if (body == size) {

@@ -293,6 +293,12 @@ class KafkaParserTest {
         assertEquals(Detection.NO_MATCH, detect(f, "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII), Direction.CLIENT_TO_SERVER));
         assertEquals(Detection.NO_MATCH, detect(f, new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03, 0, 0, 0, 0, 0}, Direction.CLIENT_TO_SERVER));
         assertEquals(Detection.NO_MATCH, detect(f, "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII), Direction.CLIENT_TO_SERVER));
+        for (String params : new String[] {"user\0alice\0database\0shop\0\0", "user\0postgres\0\0",
+                "user\0u\0database\0d\0application_name\0psql\0client_encoding\0UTF8\0\0"}) {
+            byte[] p = params.getBytes(StandardCharsets.US_ASCII);
+            byte[] startup = ByteBuffer.allocate(8 + p.length).putInt(8 + p.length).putInt(196608).put(p).array();
+            assertEquals(Detection.NO_MATCH, detect(f, startup, Direction.CLIENT_TO_SERVER), "a PostgreSQL startup message");
+        }
         Random random = new Random(11);
         int matched = 0;
         for (int i = 0; i < 10_000; i++) {
