@@ -22,6 +22,7 @@ final class ApiKeys {
     static final int FETCH = 1;
     static final int LIST_OFFSETS = 2;
     static final int METADATA = 3;
+    static final int CONTROLLED_SHUTDOWN = 7;
     static final int OFFSET_FETCH = 9;
     static final int API_VERSIONS = 18;
     static final int ENVELOPE = 58;
@@ -179,8 +180,14 @@ final class ApiKeys {
         return !known(key) || version >= FIRST_FLEXIBLE[key];
     }
 
-    /** Request header version: 2 when flexible, else 1 (client_id is a plain nullable string in both). */
+    /**
+     * Request header version: 2 when flexible, else 1 (client_id is a plain nullable string in both); 0 (no
+     * client_id) only for ControlledShutdown v0, as Kafka 0.8's brokers sent it.
+     */
     static int requestHeaderVersion(int key, int version) {
+        if (key == CONTROLLED_SHUTDOWN && version == 0) {
+            return 0;
+        }
         return flexible(key, version) ? 2 : 1;
     }
 

@@ -78,7 +78,7 @@ final class KafkaParser implements ProtocolParser {
                 || (n >= 8 && i32(b, 4) < 0)) {
             return false;
         }
-        if (n < 10) {
+        if (n < 10 || ApiKeys.requestHeaderVersion(key, i16(b, 2)) == 0) {
             return true;
         }
         int idLength = i16(b, 8);
@@ -171,8 +171,9 @@ final class KafkaParser implements ProtocolParser {
                     .time(f.startMicros, endMicros).bytes(f.size + 4L);
             String id = null;
             boolean flexible = ApiKeys.flexible(key, version);
+            int headerVersion = ApiKeys.requestHeaderVersion(key, version);
             Cursor c = cursor.reset(b, 8, n);
-            int idLength = c.stringLength(false);
+            int idLength = headerVersion == 0 ? -1 : c.stringLength(false);
             if (idLength > 0) {
                 int from = c.position();
                 c.skip(idLength);
@@ -180,7 +181,7 @@ final class KafkaParser implements ProtocolParser {
                     id = clientId.of(b, from, Math.min(idLength, MAX_NAME));
                 }
             }
-            if (ApiKeys.requestHeaderVersion(key, version) == 2) {
+            if (headerVersion == 2) {
                 c.skipTaggedFields();
             }
             boolean expectResponse = true;

@@ -205,6 +205,22 @@ class KafkaParserTest {
     }
 
     @Test
+    void atMostMaxPendingRequestsWaitTheOldestAreDropped() {
+        Harness h = new Harness();
+        String topic = "t".repeat(249); // Kafka's longest topic name
+        String client = "c".repeat(300);
+        for (int i = 0; i < Pending.MAX + 500; i++) {
+            h.client(request(ApiKeys.LIST_OFFSETS, 7, i, client + i, KafkaBytes.listOffsets(topic + (i % 10), 0)));
+            assertTrue(h.parser.retainedBytes() <= KafkaParser.MAX_STATE_BYTES);
+        }
+        assertEquals(KafkaParser.MAX_NAME, h.requests().get(0).attributes().get("client_id").length(), "client ids are cut");
+        h.server(response(ApiKeys.LIST_OFFSETS, 7, 10, KafkaBytes.listOffsetsResponse(topic, (short) 0)));
+        assertEquals(ResponseStatus.UNKNOWN, h.last().status(), "dropped: its layout is no longer known");
+        h.server(response(ApiKeys.LIST_OFFSETS, 7, Pending.MAX + 499, KafkaBytes.listOffsetsResponse(topic, (short) 3)));
+        assertEquals(3, h.last().statusCode());
+    }
+
+    @Test
     void garbageIsReportedOnceAndTheNextRequestFound() {
         byte[] junk = "\u0000\u0000\u0000\u0010this is no kafka at all".getBytes(StandardCharsets.ISO_8859_1);
         Harness h = new Harness()
@@ -267,6 +283,19 @@ class KafkaParserTest {
 
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void controlledShutdownV0HasTheHeaderWithoutClientId() {
+        // Kafka 0.8's broker-to-controller request: header v0 (api key, version, correlation id), then broker_id
+        byte[] request = ByteBuffer.allocate(16).putInt(12).putShort((short) 7).putShort((short) 0).putInt(5).putInt(1).array();
+        byte[] response = ByteBuffer.allocate(14).putInt(10).putInt(5).putShort(Errors.NOT_CONTROLLER.code()).putInt(0).array();
+        Harness h = new Harness().client(request).server(response);
+        assertEquals("ControlledShutdown", h.requests().get(0).operation());
+        assertTrue(h.requests().get(0).attributes().isEmpty());
+        assertEquals(41, h.responses().get(0).statusCode());
+        assertEquals("NOT_CONTROLLER", h.responses().get(0).exception());
+        assertTrue(h.problems.isEmpty(), h.problems.toString());
     }
 
     @Test
