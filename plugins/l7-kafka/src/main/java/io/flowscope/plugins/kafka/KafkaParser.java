@@ -1,0 +1,303 @@
+package io.flowscope.plugins.kafka;
+
+import io.flowscope.api.Direction;
+import io.flowscope.api.L7Message;
+import io.flowscope.api.ParserContext;
+import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.ResponseStatus;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One Kafka connection: a request message per request, a response per response, each carrying the correlation
+ * id as its stream id, by which the host pairs them however many are in flight. A response's layout depends on
+ * its request's api key and version, which the response does not repeat: the parser remembers them per
+ * correlation id ({@link Pending}). Produce with acks=0 gets no response and is marked so.
+ */
+final class KafkaParser implements ProtocolParser {
+
+    static final long MAX_STATE_BYTES = 2L * Framer.HEAD_BYTES + 8L * Pending.MAX + 4096;
+    /** Client ids and topic names are cut here (Kafka allows 249-byte topic names). */
+    static final int MAX_NAME = 255;
+
+    private static final String[] VERSIONS = new String[ApiKeys.MAX_VERSIONS];
+
+    static {
+        for (int i = 0; i < VERSIONS.length; i++) {
+            VERSIONS[i] = Integer.toString(i);
+        }
+    }
+
+    private final ParserContext context;
+    private final Framer requests;
+    private final Framer responses;
+    private final Pending pending = new Pending();
+    private final Cursor cursor = new Cursor();
+    private final RequestBody body = new RequestBody();
+    private final LastString clientId = new LastString();
+    private final LastString topic = new LastString();
+    private Map<String, String> clientAttributes = Map.of();
+    private String attributesFor;
+
+    KafkaParser(ParserContext context) {
+        this.context = context;
+        this.requests = new Framer(new RequestSide(), "malformed_request");
+        this.responses = new Framer(new ResponseSide(), "malformed_response");
+    }
+
+    @Override
+    public void onData(Direction direction, ByteBuffer data, long timestampMicros) {
+        (direction == Direction.CLIENT_TO_SERVER ? requests : responses).onData(data, timestampMicros);
+    }
+
+    @Override
+    public void onGap(Direction direction, long lostBytes) {
+        (direction == Direction.CLIENT_TO_SERVER ? requests : responses).onGap(lostBytes);
+    }
+
+    @Override
+    public void onClose() {
+        // a message cut by the close is not whole; the host times out the requests still waiting
+    }
+
+    @Override
+    public long retainedBytes() {
+        return 2L * Framer.HEAD_BYTES + pending.retainedBytes() + 2L * MAX_NAME + 512;
+    }
+
+    /** Whether these bytes can be a request header: a known api key, a valid version, a plausible client id. */
+    static boolean plausibleRequestHeader(int size, byte[] b, int n) {
+        if (size < 10) {
+            return false;
+        }
+        int key = n >= 2 ? i16(b, 0) : 0;
+        if ((n >= 2 && !ApiKeys.known(key)) || (n >= 4 && !ApiKeys.validVersion(key, i16(b, 2)))
+                || (n >= 8 && i32(b, 4) < 0)) {
+            return false;
+        }
+        if (n < 10 || ApiKeys.requestHeaderVersion(key, i16(b, 2)) == 0) {
+            return true;
+        }
+        int idLength = i16(b, 8);
+        if (idLength < -1 || idLength > size - 10) {
+            return false;
+        }
+        for (int i = 0; i < idLength && 10 + i < n; i++) {
+            int c = b[10 + i] & 0xff;
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int i16(byte[] b, int at) {
+        return (short) ((b[at] & 0xff) << 8 | (b[at + 1] & 0xff));
+    }
+
+    static int i32(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static String version(int v) {
+        return v >= 0 && v < VERSIONS.length ? VERSIONS[v] : Integer.toString(v);
+    }
+
+    private Map<String, String> attributes(String id, boolean incomplete) {
+        if (incomplete) {
+            Map<String, String> m = new LinkedHashMap<>();
+            if (id != null) {
+                m.put("client_id", id);
+            }
+            m.put("capture", "incomplete");
+            return m;
+        }
+        if (id == null) {
+            return Map.of();
+        }
+        if (!id.equals(attributesFor)) {
+            attributesFor = id;
+            clientAttributes = Map.of("client_id", id);
+        }
+        return clientAttributes;
+    }
+
+    private final class RequestSide implements Framer.Side {
+
+        @Override
+        public boolean plausibleHead(int size, byte[] head, int n) {
+            return plausibleRequestHeader(size, head, n);
+        }
+
+        @Override
+        public boolean plausibleStart(ByteBuffer data, int at, int limit) {
+            if (limit - at < 14) {
+                return false;
+            }
+            int size = data.getInt(at);
+            if (size < 10 || size > Framer.MAX_PLAUSIBLE_SIZE) {
+                return false;
+            }
+            int key = data.getShort(at + 4);
+            int idLength = data.getShort(at + 12);
+            if (!ApiKeys.validVersion(key, data.getShort(at + 6)) || data.getInt(at + 8) < 0 || idLength < 1
+                    || idLength > size - 10 || limit - at < 14 + idLength) {
+                return false; // after a loss only a request with a visible client id is trusted
+            }
+            for (int i = 0; i < idLength; i++) {
+                int c = data.get(at + 14 + i) & 0xff;
+                if (c < 0x20 || c > 0x7e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void message(Framer f, long endMicros) {
+            byte[] b = f.head;
+            int n = f.headLength;
+            if (n < 8) {
+                return; // cut before its header: nothing to say
+            }
+            int key = i16(b, 0);
+            int version = i16(b, 2);
+            int correlationId = i32(b, 4);
+            L7Message.Builder m = L7Message.request(KafkaParserFactory.PROTOCOL).streamId(correlationId)
+                    .operation(ApiKeys.name(key)).version(version(version))
+                    .time(f.startMicros, endMicros).bytes(f.size + 4L);
+            String id = null;
+            boolean flexible = ApiKeys.flexible(key, version);
+            int headerVersion = ApiKeys.requestHeaderVersion(key, version);
+            Cursor c = cursor.reset(b, 8, n);
+            int idLength = headerVersion == 0 ? -1 : c.stringLength(false);
+            if (idLength > 0) {
+                int from = c.position();
+                c.skip(idLength);
+                if (c.ok()) {
+                    id = clientId.of(b, from, Math.min(idLength, MAX_NAME));
+                }
+            }
+            if (headerVersion == 2) {
+                c.skipTaggedFields();
+            }
+            boolean expectResponse = true;
+            if (c.ok() && f.headIntact() && ApiKeys.known(key)) {
+                body.read(c, key, version, flexible);
+                String name = null;
+                if (body.topicFrom != RequestBody.NONE) {
+                    name = topic.of(b, body.topicFrom, Math.min(body.topicLength, MAX_NAME));
+                } else if (body.topicIdFrom != RequestBody.NONE) {
+                    name = Base64.getUrlEncoder().withoutPadding()
+                            .encodeToString(java.util.Arrays.copyOfRange(b, body.topicIdFrom, body.topicIdFrom + 16));
+                }
+                if (name != null) {
+                    m.endpoint(name);
+                    // one partition of one topic: named as Kafka names a TopicPartition
+                    m.resource(body.topics == 1 && body.partitions == 1 ? name + "-" + body.partition : name);
+                }
+                expectResponse = !(key == ApiKeys.PRODUCE && body.acks == 0);
+                if (body.trace.traceId != null) {
+                    m.trace(body.trace.traceId, body.trace.spanId);
+                }
+            }
+            m.attributes(attributes(id, f.incomplete));
+            if (expectResponse) {
+                pending.add(correlationId, key, version);
+            } else {
+                m.noResponseExpected();
+            }
+            context.sink().emit(m.build());
+        }
+
+        @Override
+        public void problem(String kind, String message) {
+            context.reportProblem(kind, message);
+        }
+    }
+
+    private final class ResponseSide implements Framer.Side {
+
+        @Override
+        public boolean plausibleHead(int size, byte[] head, int n) {
+            return n < 4 || i32(head, 0) >= 0;
+        }
+
+        @Override
+        public boolean plausibleStart(ByteBuffer data, int at, int limit) {
+            if (limit - at < 8) {
+                return false;
+            }
+            int size = data.getInt(at);
+            // after a loss only the answer to a waiting request is trusted
+            return size >= 4 && size <= Framer.MAX_PLAUSIBLE_SIZE && pending.contains(data.getInt(at + 4));
+        }
+
+        @Override
+        public void message(Framer f, long endMicros) {
+            byte[] b = f.head;
+            int n = f.headLength;
+            if (n < 4) {
+                return;
+            }
+            int correlationId = i32(b, 0);
+            L7Message.Builder m = L7Message.response(KafkaParserFactory.PROTOCOL).streamId(correlationId)
+                    .time(f.startMicros, endMicros).bytes(f.size + 4L);
+            int request = pending.take(correlationId);
+            if (request < 0) {
+                // its request was not seen: the body's layout is unknown
+                m.status(ResponseStatus.UNKNOWN);
+            } else {
+                int key = request >>> 16;
+                int version = request & 0xffff;
+                m.version(version(version));
+                Cursor c = cursor.reset(b, 4, n);
+                if (ApiKeys.responseHeaderVersion(key, version) == 1) {
+                    c.skipTaggedFields();
+                }
+                int code = c.ok() && f.headIntact()
+                        ? ResponseErrors.find(c, key, version, ApiKeys.flexible(key, version)) : ResponseErrors.NOT_SEEN;
+                if (code == ResponseErrors.NOT_SEEN) {
+                    m.status(ResponseStatus.OK);
+                } else {
+                    m.statusCode(code);
+                    if (code == 0) {
+                        m.status(ResponseStatus.OK);
+                    } else {
+                        // DeepFlow's choice: any Kafka error code is the server's error
+                        m.status(ResponseStatus.SERVER_ERROR).exception(ErrorCodes.name(code));
+                    }
+                }
+            }
+            if (f.incomplete) {
+                m.attributes(Map.of("capture", "incomplete"));
+            }
+            context.sink().emit(m.build());
+        }
+
+        @Override
+        public void problem(String kind, String message) {
+            context.reportProblem(kind, message);
+        }
+    }
+
+    /** The last string made from some bytes, reused while the bytes repeat (a connection's client id, its topic). */
+    static final class LastString {
+        private final byte[] bytes = new byte[MAX_NAME];
+        private int length = -1;
+        private String value;
+
+        String of(byte[] b, int from, int n) {
+            if (n == length && java.util.Arrays.equals(bytes, 0, n, b, from, from + n)) {
+                return value;
+            }
+            System.arraycopy(b, from, bytes, 0, n);
+            length = n;
+            value = new String(b, from, n, StandardCharsets.UTF_8);
+            return value;
+        }
+    }
+}
