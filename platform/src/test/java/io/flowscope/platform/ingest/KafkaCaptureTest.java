@@ -2,6 +2,8 @@ package io.flowscope.platform.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowscope.platform.store.DuckDbStore;
+import io.flowscope.platform.testing.Importing;
 import io.flowscope.platform.testing.Kafka;
 import io.flowscope.platform.testing.KafkaCaptureSummary;
 import io.flowscope.platform.testing.KafkaTraffic;
@@ -10,6 +12,7 @@ import io.flowscope.platform.testing.Tcpdump;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,17 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live: a KRaft broker from Maven Central ({@link Kafka}) on a random loopback port, driven by kafka-clients'
- * admin client, producer and consumer ({@link KafkaTraffic}), captured by tcpdump and dissected by tshark: the
- * capture holds one Produce request per record sent (the producer waits for each) and the two CreateTopics, the
- * second refused by the broker with TOPIC_ALREADY_EXISTS (36).
+ * admin client, producer and consumer ({@link KafkaTraffic}), captured by tcpdump, read back by kafka-clients
+ * ({@link KafkaCaptureSummary}; tshark agrees on the requests) and imported by Flowscope, which sees the same
+ * requests by api and the same error codes. The capture holds one Produce request per record sent (the producer
+ * waits for each) and the two CreateTopics, the second refused with TOPIC_ALREADY_EXISTS (36).
  *
- * <p>With {@code -Dflowscope.golden.update=true} the capture, its port and tshark's view are saved as golden files.
+ * <p>With {@code -Dflowscope.golden.update=true} the capture, its port and kafka-clients' view are saved as golden files.
  */
 @Privileged(programs = {"tcpdump", "tshark"})
 class KafkaCaptureTest {
 
-    static final int PRODUCE = 0;
-    static final int CREATE_TOPICS = 19;
 
     @TempDir
     Path dir;
@@ -47,15 +49,24 @@ class KafkaCaptureTest {
             }
         }
         assertThat(sent.consumed()).isEqualTo(10);
-        KafkaCaptureSummary tshark = KafkaCaptureSummary.tshark(capture, port, dir);
-        assertThat(tshark.requests()).as(tshark.toJson()).containsEntry(PRODUCE, 10).containsEntry(CREATE_TOPICS, 2);
-        // tshark 4.0 misreads the CreateTopics v7 answer (KafkaCaptureSummary): the refusal is the client's word
         assertThat(sent.refusedCreates()).isEqualTo(1);
+        KafkaCaptureSummary clients = KafkaCaptureSummary.kafkaClients(capture, port, dir);
+        assertThat(clients.requests()).as(clients.toJson()).containsEntry("Produce", 10).containsEntry("CreateTopics", 2);
+        assertThat(clients.errors()).contains(36); // TOPIC_ALREADY_EXISTS
+        assertThat(KafkaCaptureSummary.tsharkRequests(capture, port, dir)).isEqualTo(clients.requests());
+        try (DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
+            FileSummary summary = Importing.importFile(store, capture);
+            assertThat(summary.fault()).isNull();
+            assertThat(summary.errors()).isEmpty();
+            try (Connection c = store.connection()) {
+                assertThat(KafkaCaptureSummary.flowscope(c)).isEqualTo(clients);
+            }
+        }
 
         if (Boolean.getBoolean("flowscope.golden.update")) {
             Path golden = Path.of("src/test/resources/captures");
             Files.copy(capture, golden.resolve("kafka.pcap"), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(golden.resolve("kafka.expected.json"), tshark.toJson());
+            Files.writeString(golden.resolve("kafka.expected.json"), clients.toJson());
             Files.writeString(golden.resolve("kafka.port"), port + "\n");
         }
     }

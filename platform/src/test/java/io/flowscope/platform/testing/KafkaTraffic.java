@@ -34,6 +34,9 @@ public final class KafkaTraffic {
     }
 
     public static Result run(String bootstrap, Map<String, Integer> recordsPerTopic) throws Exception {
+        // the clients log every setting at INFO, for each client: only what goes wrong belongs in the test output
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         int refused = 0;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();

@@ -24,6 +24,8 @@ final class ApiKeys {
     static final int METADATA = 3;
     static final int CONTROLLED_SHUTDOWN = 7;
     static final int OFFSET_FETCH = 9;
+    static final int FIND_COORDINATOR = 10;
+    static final int CREATE_TOPICS = 19;
     static final int API_VERSIONS = 18;
     static final int ENVELOPE = 58;
 

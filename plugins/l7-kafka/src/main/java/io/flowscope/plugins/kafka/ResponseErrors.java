@@ -35,6 +35,8 @@ final class ResponseErrors {
             case ApiKeys.LIST_OFFSETS -> listOffsets(c, version, flexible);
             case ApiKeys.METADATA -> metadata(c, version, flexible);
             case ApiKeys.OFFSET_FETCH -> offsetFetch(c, version, flexible);
+            case ApiKeys.FIND_COORDINATOR -> findCoordinator(c, version);
+            case ApiKeys.CREATE_TOPICS -> createTopics(c, version, flexible);
             case ApiKeys.ENVELOPE -> {
                 c.skip(Math.max(0, c.bytesLength(true))); // the wrapped response, then the envelope's error
                 int e = c.i16();
@@ -237,6 +239,63 @@ final class ResponseErrors {
         }
         if (version >= 13) {
             seen = merge(seen, c.i16(), c); // the top-level error_code comes last from v13
+        }
+        return seen;
+    }
+
+    /** FindCoordinator v4+ (always flexible): throttle_time_ms, then per key: key, node_id, host, port, error_code. */
+    private static int findCoordinator(Cursor c, int version) {
+        if (version < 4) {
+            return NOT_SEEN; // a top-level error_code: read by its offset
+        }
+        int seen = NOT_SEEN;
+        c.i32(); // throttle_time_ms
+        int coordinators = c.arrayLength(true);
+        for (int k = 0; k < coordinators && c.ok(); k++) {
+            c.skipString(true); // key
+            c.i32(); // node_id
+            c.skipString(true); // host
+            c.i32(); // port
+            seen = merge(seen, c.i16(), c);
+            if (seen != NOT_SEEN && seen != 0) {
+                return seen;
+            }
+            c.skipString(true); // error_message
+            c.skipTaggedFields();
+        }
+        return seen;
+    }
+
+    /** CreateTopics: [throttle_time_ms (v2+)], then per topic: name, [topic_id (v7+)], error_code, … */
+    private static int createTopics(Cursor c, int version, boolean flexible) {
+        int seen = NOT_SEEN;
+        if (version >= 2) {
+            c.i32(); // throttle_time_ms
+        }
+        int topics = c.arrayLength(flexible);
+        for (int t = 0; t < topics && c.ok(); t++) {
+            c.skipString(flexible); // name
+            if (version >= 7) {
+                c.skip(16); // topic_id
+            }
+            seen = merge(seen, c.i16(), c);
+            if (seen != NOT_SEEN && seen != 0) {
+                return seen;
+            }
+            if (version >= 1) {
+                c.skipString(flexible); // error_message
+            }
+            if (version >= 5) {
+                c.skip(6); // num_partitions, replication_factor
+                int configs = c.arrayLength(true);
+                for (int k = 0; k < configs && c.ok(); k++) {
+                    c.skipString(true); // name
+                    c.skipString(true); // value
+                    c.skip(3); // read_only, config_source, is_sensitive
+                    c.skipTaggedFields();
+                }
+                c.skipTaggedFields();
+            }
         }
         return seen;
     }

@@ -97,6 +97,41 @@ class KafkaParserTest {
     }
 
     @Test
+    void findCoordinatorFromVersion4AnswersPerKeyAndItsErrorIsFound() {
+        for (int v = 4; v <= 6; v++) {
+            Harness h = new Harness()
+                    .client(request(ApiKeys.FIND_COORDINATOR, v, 5, "c",
+                            new FindCoordinatorRequestData().setCoordinatorKeys(java.util.List.of("g1", "g2"))))
+                    .server(response(ApiKeys.FIND_COORDINATOR, v, 5, new FindCoordinatorResponseData().setCoordinators(
+                            java.util.List.of(new FindCoordinatorResponseData.Coordinator().setKey("g1").setHost("h"),
+                                    new FindCoordinatorResponseData.Coordinator().setKey("g2").setHost("h")
+                                            .setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                                            .setErrorMessage("not yet")))));
+            assertEquals(15, h.responses().get(0).statusCode(), "v" + v);
+            assertEquals("COORDINATOR_NOT_AVAILABLE", h.responses().get(0).exception(), "v" + v);
+        }
+    }
+
+    @Test
+    void createTopicsOfEveryVersionFindsTheFirstTopicError() {
+        for (int v = 2; v <= 7; v++) {
+            var ok = new org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult().setName("a")
+                    .setNumPartitions(1).setReplicationFactor((short) 1);
+            var refused = new org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult().setName("b")
+                    .setErrorCode(Errors.TOPIC_ALREADY_EXISTS.code()).setErrorMessage("Topic 'b' already exists.");
+            var topics = new org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResultCollection();
+            topics.add(ok);
+            topics.add(refused);
+            Harness h = new Harness()
+                    .client(request(ApiKeys.CREATE_TOPICS, v, 8, "admin", new org.apache.kafka.common.message.CreateTopicsRequestData()))
+                    .server(response(ApiKeys.CREATE_TOPICS, v, 8,
+                            new org.apache.kafka.common.message.CreateTopicsResponseData().setTopics(topics)));
+            assertEquals(36, h.responses().get(0).statusCode(), "v" + v);
+            assertEquals("TOPIC_ALREADY_EXISTS", h.responses().get(0).exception(), "v" + v);
+        }
+    }
+
+    @Test
     void aFetchSessionErrorIsTheTopLevelOne() {
         Harness h = new Harness()
                 .client(request(ApiKeys.FETCH, 12, 3, "c", KafkaBytes.fetch(12, "orders", 0)))
