@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The recorded Http2 capture (see {@link Http2CaptureTest}) against what tshark saw when it was recorded. */
+/** The recorded h2c capture (see {@link Http2CaptureTest}) against what tshark saw when it was recorded. */
 class Http2GoldenTest {
 
     static final Path GOLDEN = Path.of("src/test/resources/captures");
