@@ -374,6 +374,12 @@ final class FrameReader {
                 continue;
             }
             int next = at + Frames.HEADER + Frames.length(resync, at);
+            if (next == resyncLength) {
+                // the frame ends where the bytes seen so far end: where a sender's write (a segment) ends, as a rule
+                state = State.HEADER;
+                headerRead = 0;
+                return at;
+            }
             if (next + Frames.HEADER <= resyncLength) {
                 if (!Frames.plausibleAt(resync, next, limit)) {
                     continue;
