@@ -70,8 +70,8 @@ final class FrameReader {
         byte[] arr = data.hasArray() ? data.array() : null;
         int base = arr != null ? data.arrayOffset() : 0;
         if (arr == null) {
-            // a read-only or direct buffer: read it through a bounded copy
-            byte[] copy = new byte[Math.min(limit - p, 16 * 1024)];
+            // a read-only or direct buffer: read it through the connection's reused chunk
+            byte[] copy = parser.chunk();
             while (p < limit) {
                 int n = Math.min(copy.length, limit - p);
                 data.get(p, copy, 0, n);

@@ -29,6 +29,8 @@ final class Http2Parser implements ProtocolParser {
     private final FrameReader fromServer = new FrameReader(this, false);
     private final HpackDecoder.Scratch scratch = new HpackDecoder.Scratch();
     private final Fields fields = new Fields();
+    /** Read-only buffers are copied through this, a chunk at a time (nothing keeps a reference past the call). */
+    private final byte[] chunk = new byte[4096];
     private final Stream[] streams = new Stream[MAX_STREAMS];
     private int streamCount;
     private long opened;
@@ -81,11 +83,15 @@ final class Http2Parser implements ProtocolParser {
             }
         }
         return fromClient.retainedBytes() + fromServer.retainedBytes() + scratch.retainedBytes() + fields.retainedBytes()
-                + streamBytes + 8L * MAX_STREAMS + 256;
+                + chunk.length + streamBytes + 8L * MAX_STREAMS + 256;
     }
 
     long now() {
         return now;
+    }
+
+    byte[] chunk() {
+        return chunk;
     }
 
     // ---- from the frame readers
