@@ -148,8 +148,9 @@ final class Fields implements HpackDecoder.Fields {
 
     private static String base64(byte[] v, int from, int to) {
         try {
-            byte[] decoded = java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(v, from, to - from)).array();
-            return new String(decoded, StandardCharsets.UTF_8);
+            java.nio.ByteBuffer d = java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(v, from, to - from));
+            // only the decoded bytes: the buffer's array may be longer
+            return new String(d.array(), d.arrayOffset() + d.position(), d.remaining(), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
         }
