@@ -1,0 +1,417 @@
+package io.flowscope.plugins.http2;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Cuts one direction's bytes into HTTP/2 frames, wherever the chunks split them, and hands each to the
+ * {@link Http2Parser}: header blocks (HEADERS or PUSH_PROMISE with their CONTINUATIONs) whole, DATA payload as it
+ * comes (never buffered), the small control frames whole. After a hole or a frame that cannot be real it looks for
+ * the next plausible frame (or a client preface) and goes on from there.
+ */
+final class FrameReader {
+
+    /** The most header-block bytes kept for one block; a larger block is counted but not decoded. */
+    static final int MAX_BLOCK = 32 * 1024;
+    /** The most bytes held while looking for the next frame after a hole: a default-size frame and the next header. */
+    static final int WINDOW = Frames.DEFAULT_MAX_FRAME + 2 * Frames.HEADER;
+
+    private enum State { PREFACE, HEADER, PAYLOAD, RESYNC }
+
+    private final Http2Parser parser;
+    final boolean fromClient;
+    final HpackDecoder hpack = new HpackDecoder();
+    private State state;
+    private int prefaceMatched;
+
+    // the frame being read
+    private final byte[] header = new byte[Frames.HEADER];
+    private int headerRead;
+    int type;
+    int flags;
+    int streamId;
+    int length;
+    private int payloadRead;
+    long frameStart;
+    /** Small frames (and the first bytes of GOAWAY and PUSH_PROMISE) are gathered here. */
+    final byte[] small = new byte[8];
+    // DATA
+    private int padLength = -1;
+
+    // the header block being gathered
+    byte[] block = new byte[0];
+    int blockLength;
+    private int frameBlockStart;
+    boolean blockOverflow;
+    int blockStream;
+    int blockType;
+    boolean blockEndStream;
+    int promisedStream;
+    long blockStart;
+    long blockBytes;
+
+    /** The receiver's SETTINGS_MAX_FRAME_SIZE, as far as this capture knows it. */
+    int maxFrame = Frames.DEFAULT_MAX_FRAME;
+
+    // resynchronisation
+    /** Allocated while looking, dropped once found. */
+    private byte[] resync;
+    private int resyncLength;
+
+    FrameReader(Http2Parser parser, boolean fromClient) {
+        this.parser = parser;
+        this.fromClient = fromClient;
+        this.state = fromClient ? State.PREFACE : State.HEADER;
+    }
+
+    void onData(ByteBuffer data, long ts) {
+        int p = data.position();
+        int limit = data.limit();
+        byte[] arr = data.hasArray() ? data.array() : null;
+        int base = arr != null ? data.arrayOffset() : 0;
+        if (arr == null) {
+            // a read-only or direct buffer: read it through the connection's reused chunk
+            byte[] copy = parser.chunk();
+            while (p < limit) {
+                int n = Math.min(copy.length, limit - p);
+                data.get(p, copy, 0, n);
+                feed(copy, 0, n, ts);
+                p += n;
+            }
+            return;
+        }
+        feed(arr, base + p, limit - p, ts);
+    }
+
+    /** Bytes {@code b[off..off+len)} in order. */
+    void feed(byte[] b, int off, int len, long ts) {
+        int end = off + len;
+        int p = off;
+        while (p < end) {
+            p = step(b, p, end, ts);
+        }
+    }
+
+    private int preface(byte[] b, int p, int end, long ts) {
+        while (p < end && prefaceMatched < Frames.PREFACE.length) {
+            if (b[p] != Frames.PREFACE[prefaceMatched]) {
+                if (prefaceMatched == 0) {
+                    // no preface: a connection the capture joined after its start
+                    parser.joinedLate();
+                    state = State.HEADER;
+                } else {
+                    parser.problem("bad_preface", "the client preface is cut by other bytes");
+                    prefaceMatched = 0;
+                    startResync();
+                }
+                return p;
+            }
+            prefaceMatched++;
+            p++;
+        }
+        if (prefaceMatched == Frames.PREFACE.length) {
+            prefaceMatched = 0;
+            state = State.HEADER;
+            parser.preface();
+        }
+        return p;
+    }
+
+    private int header(byte[] b, int p, int end, long ts) {
+        if (headerRead == 0) {
+            if (fromClient && b[p] == 'P') {
+                // no frame length starts with 0x50 (5 MiB): a client preface, a new connection context, or noise
+                state = State.PREFACE;
+                return p;
+            }
+            frameStart = ts;
+        }
+        int n = Math.min(Frames.HEADER - headerRead, end - p);
+        System.arraycopy(b, p, header, headerRead, n);
+        headerRead += n;
+        p += n;
+        if (headerRead < Frames.HEADER) {
+            return p;
+        }
+        headerRead = 0;
+        length = Frames.length(header, 0);
+        type = header[3] & 0xff;
+        flags = header[4] & 0xff;
+        long rawId = Frames.u32(header, 5);
+        streamId = (int) (rawId & 0x7fff_ffffL);
+        boolean known = type <= Frames.CONTINUATION;
+        int limit = parser.frameLimit(maxFrame);
+        if (known ? !Frames.plausible(length, type, flags, rawId, limit) : length > limit) {
+            parser.problem("bad_frame", "frame header type " + type + " flags " + flags + " length " + length
+                    + " stream " + rawId + " cannot be HTTP/2");
+            startResync();
+            return p;
+        }
+        if (blockType != 0 && type != Frames.CONTINUATION) {
+            parser.problem("continuation_missing", "a header block ends without its CONTINUATION");
+            parser.blockLost(this);
+        }
+        if (type == Frames.CONTINUATION && (blockType == 0 || streamId != blockStream)) {
+            parser.problem("continuation_unexpected", "CONTINUATION without the HEADERS it continues");
+        }
+        payloadRead = 0;
+        padLength = -1;
+        if (type == Frames.HEADERS || type == Frames.PUSH_PROMISE) {
+            blockType = type;
+            blockStream = streamId;
+            blockLength = 0;
+            blockOverflow = false;
+            blockEndStream = (flags & Frames.END_STREAM) != 0;
+            blockStart = frameStart;
+            blockBytes = 0;
+        }
+        frameBlockStart = blockLength;
+        state = State.PAYLOAD;
+        if (length == 0) {
+            frameDone(ts);
+        }
+        return p;
+    }
+
+    private int payload(byte[] b, int p, int end, long ts) {
+        int n = Math.min(length - payloadRead, end - p);
+        switch (type) {
+            case Frames.DATA -> data(b, p, n);
+            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> appendBlock(b, p, n);
+            default -> {
+                if (payloadRead < small.length) {
+                    int k = Math.min(n, small.length - payloadRead);
+                    System.arraycopy(b, p, small, payloadRead, k);
+                }
+                if (type == Frames.SETTINGS) {
+                    settings(b, p, n);
+                }
+            }
+        }
+        payloadRead += n;
+        p += n;
+        if (payloadRead == length) {
+            frameDone(ts);
+        }
+        return p;
+    }
+
+    private void data(byte[] b, int p, int n) {
+        int at = payloadRead;
+        if ((flags & Frames.PADDED) != 0) {
+            if (at == 0 && n > 0) {
+                padLength = b[p] & 0xff;
+                p++;
+                n--;
+                at++;
+            }
+            // bytes past the data are padding
+            int dataEnd = length - Math.max(padLength, 0);
+            n = Math.max(0, Math.min(n, dataEnd - at));
+        }
+        if (n > 0) {
+            parser.data(this, b, p, n);
+        }
+    }
+
+    /** SETTINGS records of 6 bytes, applied as each completes (their count is unbounded). */
+    private void settings(byte[] b, int p, int n) {
+        if ((flags & Frames.ACK) != 0) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            int at = (payloadRead + i) % 6;
+            small[at] = b[p + i];
+            if (at == 5) {
+                int id = (small[0] & 0xff) << 8 | small[1] & 0xff;
+                long value = Frames.u32(small, 2);
+                parser.setting(this, id, value);
+            }
+        }
+    }
+
+    private void appendBlock(byte[] b, int p, int n) {
+        if (blockOverflow || blockLength + n > MAX_BLOCK) {
+            blockOverflow = true;
+            return;
+        }
+        if (blockLength + n > block.length) {
+            block = java.util.Arrays.copyOf(block, Math.min(MAX_BLOCK, Math.max(blockLength + n, block.length * 2 + 256)));
+        }
+        System.arraycopy(b, p, block, blockLength, n);
+        blockLength += n;
+    }
+
+    private void frameDone(long ts) {
+        state = State.HEADER;
+        switch (type) {
+            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> {
+                blockBytes += Frames.HEADER + length;
+                if (!stripFragment()) {
+                    parser.problem("bad_padding", "a header block's padding or priority is longer than its frame");
+                    blockOverflow = true;
+                }
+                if ((flags & Frames.END_HEADERS) != 0 && blockType != 0) {
+                    parser.block(this, ts);
+                    blockType = 0;
+                    blockLength = 0;
+                }
+            }
+            case Frames.DATA -> parser.dataFrameEnd(this, ts);
+            default -> parser.control(this, ts);
+        }
+    }
+
+    /** Removes this frame's padding, priority and promised stream id from the block, leaving the fragment. */
+    private boolean stripFragment() {
+        if (blockOverflow || type == Frames.CONTINUATION) {
+            return true;
+        }
+        int from = frameBlockStart;
+        int to = blockLength;
+        int pad = 0;
+        if ((flags & Frames.PADDED) != 0) {
+            if (from >= to) {
+                return false;
+            }
+            pad = block[from++] & 0xff;
+        }
+        if (type == Frames.HEADERS && (flags & Frames.PRIORITY_FLAG) != 0) {
+            from += 5;
+        }
+        if (type == Frames.PUSH_PROMISE) {
+            if (from + 4 > to) {
+                return false;
+            }
+            promisedStream = (int) (Frames.u32(block, from) & 0x7fff_ffffL);
+            from += 4;
+        }
+        to -= pad;
+        if (from > to) {
+            return false;
+        }
+        System.arraycopy(block, from, block, frameBlockStart, to - from);
+        blockLength = frameBlockStart + (to - from);
+        return true;
+    }
+
+    void onGap() {
+        headerRead = 0;
+        blockType = 0;
+        blockLength = 0;
+        // what the lost bytes added to the table is not known
+        hpack.table().lose();
+        startResync();
+    }
+
+    private void startResync() {
+        state = State.RESYNC;
+        resyncLength = 0;
+        headerRead = 0;
+        if (blockType != 0) {
+            blockType = 0;
+            blockLength = 0;
+            hpack.table().lose();
+        }
+    }
+
+    /**
+     * Looks for a client preface, or a plausible frame header followed by another plausible one (or by the end of
+     * what the window holds, once it is full), and reads on from there. Bytes held in the window go through the
+     * frame machine in place; if they turn out bad again, the search goes on over what is left (a loop, so a run of
+     * false starts costs no stack).
+     */
+    private int resync(byte[] b, int p, int end, long ts) {
+        if (resync == null) {
+            resync = new byte[WINDOW];
+        }
+        int n = Math.min(WINDOW - resyncLength, end - p);
+        System.arraycopy(b, p, resync, resyncLength, n);
+        resyncLength += n;
+        p += n;
+        while (state == State.RESYNC) {
+            int at = candidate();
+            if (at < 0) {
+                return p;
+            }
+            byte[] held = resync;
+            int q = at;
+            int heldEnd = resyncLength;
+            while (q < heldEnd && state != State.RESYNC) {
+                q = step(held, q, heldEnd, ts);
+            }
+            if (state == State.RESYNC) {
+                System.arraycopy(held, q, held, 0, heldEnd - q);
+                resyncLength = heldEnd - q;
+                continue;
+            }
+            resyncLength = 0;
+        }
+        resync = null;
+        return p;
+    }
+
+    /** Where to read on from in the window (the state set for it), or -1 to wait for more (the window compacted). */
+    private int candidate() {
+        int limit = parser.frameLimit(maxFrame);
+        for (int at = 0; at < resyncLength; at++) {
+            int left = resyncLength - at;
+            if (fromClient && resync[at] == 'P') {
+                int m = Math.min(left, Frames.PREFACE.length);
+                if (Arrays.equals(resync, at, at + m, Frames.PREFACE, 0, m)) {
+                    if (m < Frames.PREFACE.length) {
+                        return keepFrom(at);
+                    }
+                    state = State.PREFACE;
+                    prefaceMatched = 0;
+                    return at;
+                }
+            }
+            if (left < Frames.HEADER) {
+                return keepFrom(at);
+            }
+            if (!Frames.plausibleAt(resync, at, limit)) {
+                continue;
+            }
+            int next = at + Frames.HEADER + Frames.length(resync, at);
+            if (next == resyncLength) {
+                // the frame ends where the bytes seen so far end: where a sender's write (a segment) ends, as a rule
+                state = State.HEADER;
+                headerRead = 0;
+                return at;
+            }
+            if (next + Frames.HEADER <= resyncLength) {
+                if (!Frames.plausibleAt(resync, next, limit)) {
+                    continue;
+                }
+            } else if (at > 0 || resyncLength < WINDOW) {
+                // the next header is not in sight yet: wait, unless the window is full
+                return keepFrom(at);
+            }
+            state = State.HEADER;
+            headerRead = 0;
+            return at;
+        }
+        resyncLength = 0;
+        return -1;
+    }
+
+    private int keepFrom(int at) {
+        System.arraycopy(resync, at, resync, 0, resyncLength - at);
+        resyncLength -= at;
+        return -1;
+    }
+
+    private int step(byte[] b, int p, int end, long ts) {
+        return switch (state) {
+            case PREFACE -> preface(b, p, end, ts);
+            case HEADER -> header(b, p, end, ts);
+            case PAYLOAD -> payload(b, p, end, ts);
+            case RESYNC -> resync(b, p, end, ts);
+        };
+    }
+
+    long retainedBytes() {
+        return block.length + (resync != null ? resync.length : 0) + hpack.retainedBytes() + 96;
+    }
+}

@@ -1,0 +1,404 @@
+package io.flowscope.plugins.http2;
+
+import io.flowscope.api.Direction;
+import io.flowscope.api.L7Message;
+import io.flowscope.api.ParserContext;
+import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.ResponseStatus;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One HTTP/2 connection: streams interleave, so each request and response carries its stream id and the host pairs
+ * by it. A stream's request is emitted when the client ends it (END_STREAM), its response when the server does, or
+ * when either resets it; a response always comes after its request (a server may answer before the client is done:
+ * the request is then emitted as far as it went). gRPC streams (content-type application/grpc) also give the
+ * grpc-status and grpc-message of their trailers and the number of length-prefixed messages each way.
+ */
+final class Http2Parser implements ProtocolParser {
+
+    /** Open streams followed at once; beyond it the oldest is given up (its request emitted as it stands). */
+    static final int MAX_STREAMS = 128;
+    static final long MAX_STATE_BYTES = 512 * 1024;
+    private static final String VERSION = "2";
+
+    private final ParserContext context;
+    private final String protocol;
+    private final FrameReader fromClient = new FrameReader(this, true);
+    private final FrameReader fromServer = new FrameReader(this, false);
+    private final HpackDecoder.Scratch scratch = new HpackDecoder.Scratch();
+    private final Fields fields = new Fields();
+    /** Read-only buffers are copied through this, a chunk at a time (nothing keeps a reference past the call). */
+    private final byte[] chunk = new byte[4096];
+    private final Stream[] streams = new Stream[MAX_STREAMS];
+    private int streamCount;
+    private long opened;
+    /** The capture did not see the connection start: frame lengths up to Frames.UNSEEN_MAX_FRAME are believed. */
+    private boolean joinedLate;
+    private long now;
+    /** Kinds of problem already reported for this connection (bit per kind), so each is reported once. */
+    private final java.util.Set<String> reported = new java.util.HashSet<>(4);
+
+    Http2Parser(ParserContext context, String protocol) {
+        this.context = context;
+        this.protocol = protocol;
+    }
+
+    @Override
+    public void onData(Direction direction, ByteBuffer data, long timestampMicros) {
+        now = timestampMicros;
+        (direction == Direction.CLIENT_TO_SERVER ? fromClient : fromServer).onData(data, timestampMicros);
+    }
+
+    @Override
+    public void onGap(Direction direction, long lostBytes) {
+        FrameReader r = direction == Direction.CLIENT_TO_SERVER ? fromClient : fromServer;
+        r.onGap();
+        // a stream whose END_STREAM may have been lost would wait forever: what was lost is not known
+    }
+
+    @Override
+    public void onClose() {
+        for (int i = 0; i < streams.length; i++) {
+            Stream s = streams[i];
+            if (s != null) {
+                if (s.response.headersSeen) {
+                    emitResponse(s, null, null);
+                } else {
+                    emitRequest(s);
+                }
+                streams[i] = null;
+            }
+        }
+        streamCount = 0;
+    }
+
+    @Override
+    public long retainedBytes() {
+        long streamBytes = 0;
+        for (Stream s : streams) {
+            if (s != null) {
+                streamBytes += 400;
+            }
+        }
+        return fromClient.retainedBytes() + fromServer.retainedBytes() + scratch.retainedBytes() + fields.retainedBytes()
+                + chunk.length + streamBytes + 8L * MAX_STREAMS + 256;
+    }
+
+    long now() {
+        return now;
+    }
+
+    byte[] chunk() {
+        return chunk;
+    }
+
+    // ---- from the frame readers
+
+    void problem(String kind, String message) {
+        if (reported.size() < 16 && reported.add(kind)) {
+            context.reportProblem(kind, message);
+        }
+    }
+
+    void joinedLate() {
+        joinedLate = true;
+        fromClient.hpack.table().markIncomplete();
+        fromServer.hpack.table().markIncomplete();
+    }
+
+    /** A client preface: a new connection context, so the client's encoder starts with an empty table. */
+    void preface() {
+        fromClient.hpack.reset();
+        fromClient.maxFrame = Frames.DEFAULT_MAX_FRAME;
+        fromServer.maxFrame = Frames.DEFAULT_MAX_FRAME;
+    }
+
+    int frameLimit(int maxFrame) {
+        return joinedLate ? Math.max(maxFrame, Frames.UNSEEN_MAX_FRAME) : maxFrame;
+    }
+
+    /** A SETTINGS parameter sent by the reader's side: it bounds what the other side sends. */
+    void setting(FrameReader from, int id, long value) {
+        FrameReader other = from == fromClient ? fromServer : fromClient;
+        if (id == 0x1) {
+            // SETTINGS_HEADER_TABLE_SIZE: how large the sender's decoder lets the other side's encoder grow
+            other.hpack.settingsHeaderTableSize(value);
+        } else if (id == 0x5 && value >= Frames.DEFAULT_MAX_FRAME && value <= 0xffffff) {
+            other.maxFrame = (int) value;
+        }
+    }
+
+    /** A header block that could not be gathered whole: its additions to the table are lost. */
+    void blockLost(FrameReader r) {
+        r.hpack.table().lose();
+    }
+
+    void block(FrameReader r, long ts) {
+        Stream.Half half = null;
+        Stream s;
+        if (r.blockType == Frames.PUSH_PROMISE) {
+            s = open(r.promisedStream);
+            if (s != null) {
+                s.pushed = true;
+                half = s.request;
+            }
+        } else if (r.fromClient) {
+            s = find(r.blockStream);
+            if (s == null) {
+                s = open(r.blockStream);
+            }
+            half = s == null ? null : s.request;
+        } else {
+            s = find(r.blockStream);
+            half = s == null ? null : s.response;
+        }
+        fields.target(half);
+        if (r.blockOverflow) {
+            problem("header_block_too_large", "a header block over " + FrameReader.MAX_BLOCK + " bytes is not decoded");
+            r.hpack.table().lose();
+            fields.unknownField();
+        } else if (!r.hpack.decode(r.block, 0, r.blockLength, fields, scratch)) {
+            problem("bad_hpack", "a header block is not valid HPACK; its table is lost until the connection restarts");
+            fields.unknownField();
+        } else if (r.hpack.listCapped()) {
+            problem("header_list_too_large", "a header list over " + HpackDecoder.MAX_HEADER_LIST + " bytes: the rest is not read");
+        }
+        fields.target(null);
+        if (half == null) {
+            return;
+        }
+        half.headersSeen = true;
+        half.frame(r.blockStart, ts, r.blockBytes);
+        if (r.blockType == Frames.PUSH_PROMISE) {
+            // the server promised this request: it is whole once promised
+            half.ended = true;
+            emitRequest(s);
+            return;
+        }
+        if (r.blockEndStream) {
+            endOf(s, r.fromClient);
+        }
+    }
+
+    void data(FrameReader r, byte[] b, int off, int len) {
+        Stream s = find(r.streamId);
+        if (s != null) {
+            (r.fromClient ? s.request : s.response).data(b, off, len);
+        }
+    }
+
+    void dataFrameEnd(FrameReader r, long ts) {
+        Stream s = find(r.streamId);
+        if (s == null) {
+            return;
+        }
+        Stream.Half half = r.fromClient ? s.request : s.response;
+        half.frame(r.frameStart, ts, Frames.HEADER + r.length);
+        if ((r.flags & Frames.END_STREAM) != 0) {
+            endOf(s, r.fromClient);
+        }
+    }
+
+    void control(FrameReader r, long ts) {
+        switch (r.type) {
+            case Frames.RST_STREAM -> {
+                Stream s = find(r.streamId);
+                if (s != null) {
+                    reset(s, Frames.u32(r.small, 0), r.fromClient, "", ts);
+                }
+            }
+            case Frames.GOAWAY -> {
+                long last = Frames.u32(r.small, 0) & 0x7fff_ffffL;
+                long code = Frames.u32(r.small, 4);
+                // streams past the last one the sender processed were not processed: errors
+                for (Stream s : streams) {
+                    if (s != null && s.id > last && (s.id & 1) == 1 && !r.fromClient) {
+                        reset(s, code == 0 ? 0x7 : code, false, "GOAWAY ", ts);
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    // ---- streams
+
+    private void endOf(Stream s, boolean client) {
+        if (client) {
+            s.request.ended = true;
+            emitRequest(s);
+        } else {
+            s.response.ended = true;
+            emitResponse(s, null, null);
+        }
+        if (s.request.emitted && s.response.emitted) {
+            remove(s);
+        }
+    }
+
+    /** The stream was reset (or refused by a GOAWAY): its response carries the error code's name. */
+    private void reset(Stream s, long code, boolean byClient, String prefix, long ts) {
+        if (!s.response.emitted) {
+            if (code == 0 && s.response.headersSeen) {
+                // NO_ERROR after a complete answer: the client need not send the rest of its request
+                emitResponse(s, null, null);
+            } else {
+                if (s.response.start < 0) {
+                    s.response.start = ts;
+                }
+                s.response.end = ts;
+                emitResponse(s, prefix + Frames.errorName(code),
+                        byClient ? ResponseStatus.CLIENT_ERROR : ResponseStatus.SERVER_ERROR);
+            }
+        }
+        remove(s);
+    }
+
+    private Stream find(int id) {
+        for (Stream s : streams) {
+            if (s != null && s.id == id) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Stream open(int id) {
+        Stream existing = find(id);
+        if (existing != null) {
+            return existing;
+        }
+        if (streamCount == MAX_STREAMS) {
+            problem("too_many_streams", "more than " + MAX_STREAMS + " open streams: the oldest is given up");
+            Stream oldest = null;
+            for (Stream s : streams) {
+                if (oldest == null || s.opened < oldest.opened) {
+                    oldest = s;
+                }
+            }
+            emitRequest(oldest);
+            remove(oldest);
+        }
+        Stream s = new Stream(id, opened++);
+        for (int i = 0; i < streams.length; i++) {
+            if (streams[i] == null) {
+                streams[i] = s;
+                streamCount++;
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void remove(Stream s) {
+        for (int i = 0; i < streams.length; i++) {
+            if (streams[i] == s) {
+                streams[i] = null;
+                streamCount--;
+                return;
+            }
+        }
+    }
+
+    // ---- messages
+
+    private void emitRequest(Stream s) {
+        Stream.Half q = s.request;
+        if (q.emitted || !q.headersSeen) {
+            return;
+        }
+        q.emitted = true;
+        boolean grpc = s.grpc();
+        L7Message.Builder b = L7Message.request(protocol).streamId(s.id).time(q.start, q.end).version(VERSION)
+                .operation(q.method).domain(q.authority).resource(q.path).endpoint(endpoint(q.path, grpc))
+                .bytes(q.bytes).trace(q.traceId, q.spanId);
+        Map<String, String> attrs = attributes(q, grpc, s.pushed);
+        if (attrs != null) {
+            b.attributes(attrs);
+        }
+        context.sink().emit(b.build());
+    }
+
+    /** The response (the request first if it was not yet emitted); {@code error} is a reset's, with its status. */
+    private void emitResponse(Stream s, String error, ResponseStatus errorStatus) {
+        Stream.Half r = s.response;
+        if (r.emitted) {
+            return;
+        }
+        if (!s.request.headersSeen) {
+            // its request was before the capture began: nothing to pair it with
+            r.emitted = true;
+            s.request.emitted = true;
+            return;
+        }
+        emitRequest(s);
+        r.emitted = true;
+        boolean grpc = s.grpc();
+        L7Message.Builder b = L7Message.response(protocol).streamId(s.id).time(r.start, r.end).version(VERSION)
+                .bytes(r.bytes).trace(r.traceId, r.spanId);
+        ResponseStatus status;
+        if (grpc && r.grpcStatus >= 0) {
+            b.statusCode(r.grpcStatus);
+            status = Grpc.status(r.grpcStatus);
+            if (r.grpcStatus != 0) {
+                b.exception(r.grpcMessage != null && !r.grpcMessage.isEmpty() ? r.grpcMessage : Grpc.name(r.grpcStatus));
+            }
+        } else if (r.status >= 0) {
+            b.statusCode(r.status);
+            status = r.status >= 500 ? ResponseStatus.SERVER_ERROR : r.status >= 400 ? ResponseStatus.CLIENT_ERROR
+                    : ResponseStatus.OK;
+        } else {
+            status = ResponseStatus.UNKNOWN;
+        }
+        if (error != null) {
+            b.exception(error);
+            status = errorStatus;
+        }
+        b.status(status);
+        Map<String, String> attrs = attributes(r, grpc, false);
+        if (attrs != null) {
+            b.attributes(attrs);
+        }
+        context.sink().emit(b.build());
+    }
+
+    private static Map<String, String> attributes(Stream.Half h, boolean grpc, boolean pushed) {
+        if (!grpc && h.unknownFields == 0 && !pushed) {
+            return null;
+        }
+        Map<String, String> m = new LinkedHashMap<>(4);
+        if (grpc) {
+            m.put("grpc_messages", Integer.toString(h.grpcMessages));
+        }
+        if (h.unknownFields > 0) {
+            // fields that referenced dynamic-table entries the capture never saw: left unknown, not guessed
+            m.put("hpack_unknown_fields", Integer.toString(h.unknownFields));
+        }
+        if (pushed) {
+            m.put("server_push", "true");
+        }
+        return m;
+    }
+
+    /** The path without its query (DeepFlow's endpoint, as l7-http1); a gRPC path is {@code /pkg.Service/Method}. */
+    static String endpoint(String path, boolean grpc) {
+        if (path == null) {
+            return null;
+        }
+        if (grpc) {
+            return path;
+        }
+        int cut = path.length();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '?' || c == '#') {
+                cut = i;
+                break;
+            }
+        }
+        return cut == path.length() ? path : path.substring(0, cut);
+    }
+}
