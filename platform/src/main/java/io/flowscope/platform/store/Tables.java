@@ -263,17 +263,29 @@ final class Tables {
             return null;
         }
         StringBuilder sb = new StringBuilder("{");
-        appendJson(sb, req);
-        appendJson(sb, resp);
+        appendJson(sb, req, Map.of());
+        appendJson(sb, resp, req);
         return sb.append('}').toString();
     }
 
-    private static void appendJson(StringBuilder sb, Map<String, String> m) {
+    /**
+     * One side's attributes; a name the request side already has is written once when the values agree, else the
+     * response's as {@code <name>_response} (a JSON object with a name twice would keep only one of them).
+     */
+    private static void appendJson(StringBuilder sb, Map<String, String> m, Map<String, String> before) {
         for (Map.Entry<String, String> e : m.entrySet()) {
+            String name = e.getKey();
+            String earlier = before.get(name);
+            if (earlier != null) {
+                if (earlier.equals(e.getValue())) {
+                    continue;
+                }
+                name = name + "_response";
+            }
             if (sb.length() > 1) {
                 sb.append(',');
             }
-            Json.quote(sb, e.getKey());
+            Json.quote(sb, name);
             sb.append(':');
             Json.quote(sb, e.getValue());
         }

@@ -3,6 +3,10 @@ package io.flowscope.platform.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +47,27 @@ public record Http2CaptureSummary(Map<String, Integer> requests, Map<Integer, In
         for (String line : resp.lines().filter(l -> !l.isBlank()).toList()) {
             for (String s : line.split("\\|")) {
                 statuses.merge(Integer.parseInt(s.trim()), 1, Integer::sum);
+            }
+        }
+        return new Http2CaptureSummary(requests, statuses);
+    }
+
+    /** DeepFlow's l7_protocol of HTTP/2. */
+    public static final int L7_PROTOCOL = 21;
+
+    /** Flowscope's view, from the store after an import. */
+    public static Http2CaptureSummary flowscope(Connection c) throws SQLException {
+        Map<String, Integer> requests = new TreeMap<>();
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT request_type, request_resource, response_code FROM flow_log.l7_flow_log"
+                     + " WHERE l7_protocol = " + L7_PROTOCOL + " AND type IN (0, 2)")) {
+            while (rs.next()) {
+                requests.merge(rs.getString(1) + " " + rs.getString(2), 1, Integer::sum);
+                int code = rs.getInt(3);
+                if (!rs.wasNull()) {
+                    statuses.merge(code, 1, Integer::sum);
+                }
             }
         }
         return new Http2CaptureSummary(requests, statuses);

@@ -315,7 +315,7 @@ final class Http2Parser implements ProtocolParser {
         L7Message.Builder b = L7Message.request(protocol).streamId(s.id).time(q.start, q.end).version(VERSION)
                 .operation(q.method).domain(q.authority).resource(q.path).endpoint(endpoint(q.path, grpc))
                 .bytes(q.bytes).trace(q.traceId, q.spanId);
-        Map<String, String> attrs = attributes(q, grpc, s.pushed);
+        Map<String, String> attrs = attributes(q, grpc, s.pushed, true);
         if (attrs != null) {
             b.attributes(attrs);
         }
@@ -358,20 +358,21 @@ final class Http2Parser implements ProtocolParser {
             status = errorStatus;
         }
         b.status(status);
-        Map<String, String> attrs = attributes(r, grpc, false);
+        Map<String, String> attrs = attributes(r, grpc, false, false);
         if (attrs != null) {
             b.attributes(attrs);
         }
         context.sink().emit(b.build());
     }
 
-    private static Map<String, String> attributes(Stream.Half h, boolean grpc, boolean pushed) {
+    private static Map<String, String> attributes(Stream.Half h, boolean grpc, boolean pushed, boolean request) {
         if (!grpc && h.unknownFields == 0 && !pushed) {
             return null;
         }
         Map<String, String> m = new LinkedHashMap<>(4);
         if (grpc) {
-            m.put("grpc_messages", Integer.toString(h.grpcMessages));
+            // one name per side: the host stores both sides' attributes in one object
+            m.put(request ? "grpc_request_messages" : "grpc_response_messages", Integer.toString(h.grpcMessages));
         }
         if (h.unknownFields > 0) {
             // fields that referenced dynamic-table entries the capture never saw: left unknown, not guessed

@@ -72,8 +72,10 @@ final class Sniffer {
         }
         boolean lastWhole = p == n;
         if (frames >= 2 || (frames == 1 && lastWhole)) {
-            // a server's opening SETTINGS alone: its client's preface, still to come, tells more
-            if (frames == 1 && firstIsSettings && direction == Direction.SERVER_TO_CLIENT && n < WINDOW) {
+            // frames but no HEADERS yet (a server's SETTINGS and WINDOW_UPDATE, sent before the client's first
+            // request): HTTP/2 for sure, but whether gRPC only a HEADERS frame tells, so wait for one while the
+            // window has room (deciding here gave every gRPC connection to http2)
+            if (n < WINDOW) {
                 return Kind.MORE;
             }
             return Kind.HTTP2;

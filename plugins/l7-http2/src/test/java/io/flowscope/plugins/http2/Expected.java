@@ -70,16 +70,16 @@ final class Expected {
     );
 
     static final List<String> GRPC = List.of(
-            "REQUEST stream=1 POST /helloworld.Greeter/SayHello UNKNOWN bytes=179 version=2 domain=grpc.example:50051 endpoint=/helloworld.Greeter/SayHello trace=4bf92f3577b34da6a3ce929d0e0e4736 span=segment1-3 attrs={grpc_messages=1} t=+0..+0",
-            "REQUEST stream=3 POST /routeguide.RouteGuide/ListFeatures UNKNOWN bytes=146 version=2 domain=grpc.example:50051 endpoint=/routeguide.RouteGuide/ListFeatures trace=80f198ee56343ba864fe8b2a57d3eff7 span=e457b5a2e4d86bd1 attrs={grpc_messages=1} t=+0..+0",
-            "RESPONSE stream=1 0 OK bytes=76 version=2 attrs={grpc_messages=1} t=+1000..+1000",
-            "REQUEST stream=5 POST /routeguide.RouteGuide/RecordRoute UNKNOWN bytes=111 version=2 domain=grpc.example:50051 endpoint=/routeguide.RouteGuide/RecordRoute attrs={grpc_messages=2} t=+2000..+2000",
-            "REQUEST stream=7 POST /helloworld.Greeter/Missing UNKNOWN bytes=88 version=2 domain=grpc.example:50051 endpoint=/helloworld.Greeter/Missing attrs={grpc_messages=1} t=+2000..+2000",
-            "REQUEST stream=9 POST /helloworld.Greeter/Nope UNKNOWN bytes=71 version=2 domain=grpc.example:50051 endpoint=/helloworld.Greeter/Nope attrs={grpc_messages=0} t=+2000..+2000",
-            "RESPONSE stream=3 0 OK bytes=101 version=2 attrs={grpc_messages=3} t=+1000..+3000",
-            "RESPONSE stream=5 0 OK bytes=69 version=2 attrs={grpc_messages=1} t=+3000..+3000",
-            "RESPONSE stream=7 5 CLIENT_ERROR bytes=84 version=2 exception=no\\ssuch\\sgreeting attrs={grpc_messages=0} t=+3000..+3000",
-            "RESPONSE stream=9 12 SERVER_ERROR bytes=45 version=2 exception=UNIMPLEMENTED attrs={grpc_messages=0} t=+3000..+3000"
+            "REQUEST stream=1 POST /helloworld.Greeter/SayHello UNKNOWN bytes=179 version=2 domain=grpc.example:50051 endpoint=/helloworld.Greeter/SayHello trace=4bf92f3577b34da6a3ce929d0e0e4736 span=segment1-3 attrs={grpc_request_messages=1} t=+0..+0",
+            "REQUEST stream=3 POST /routeguide.RouteGuide/ListFeatures UNKNOWN bytes=146 version=2 domain=grpc.example:50051 endpoint=/routeguide.RouteGuide/ListFeatures trace=80f198ee56343ba864fe8b2a57d3eff7 span=e457b5a2e4d86bd1 attrs={grpc_request_messages=1} t=+0..+0",
+            "RESPONSE stream=1 0 OK bytes=76 version=2 attrs={grpc_response_messages=1} t=+1000..+1000",
+            "REQUEST stream=5 POST /routeguide.RouteGuide/RecordRoute UNKNOWN bytes=111 version=2 domain=grpc.example:50051 endpoint=/routeguide.RouteGuide/RecordRoute attrs={grpc_request_messages=2} t=+2000..+2000",
+            "REQUEST stream=7 POST /helloworld.Greeter/Missing UNKNOWN bytes=88 version=2 domain=grpc.example:50051 endpoint=/helloworld.Greeter/Missing attrs={grpc_request_messages=1} t=+2000..+2000",
+            "REQUEST stream=9 POST /helloworld.Greeter/Nope UNKNOWN bytes=71 version=2 domain=grpc.example:50051 endpoint=/helloworld.Greeter/Nope attrs={grpc_request_messages=0} t=+2000..+2000",
+            "RESPONSE stream=3 0 OK bytes=101 version=2 attrs={grpc_response_messages=3} t=+1000..+3000",
+            "RESPONSE stream=5 0 OK bytes=69 version=2 attrs={grpc_response_messages=1} t=+3000..+3000",
+            "RESPONSE stream=7 5 CLIENT_ERROR bytes=84 version=2 exception=no\\ssuch\\sgreeting attrs={grpc_response_messages=0} t=+3000..+3000",
+            "RESPONSE stream=9 12 SERVER_ERROR bytes=45 version=2 exception=UNIMPLEMENTED attrs={grpc_response_messages=0} t=+3000..+3000"
     );
 
 }

@@ -70,10 +70,19 @@ class Http2ParserTest {
         assertEquals(Detection.NEED_MORE_DATA, detect(false, open, Direction.CLIENT_TO_SERVER));
         assertEquals(Detection.NEED_MORE_DATA, detect(true, open, Direction.CLIENT_TO_SERVER));
         assertEquals(Detection.NEED_MORE_DATA, detect(false, "PRI * HT".getBytes(StandardCharsets.US_ASCII), Direction.CLIENT_TO_SERVER));
-        // joined late: frames only
+        // joined late: frames only, HTTP/2 for sure, but gRPC or not only a HEADERS frame says: wait for one
         byte[] late = H2.bytes().data(7, false, new byte[20]).windowUpdate(7, 100).build();
-        assertEquals(Detection.MATCH, detect(false, late, Direction.CLIENT_TO_SERVER));
-        assertEquals(Detection.MATCH, detect(false, late, Direction.SERVER_TO_CLIENT));
+        assertEquals(Detection.NEED_MORE_DATA, detect(false, late, Direction.CLIENT_TO_SERVER));
+        assertEquals(Detection.NEED_MORE_DATA, detect(false, late, Direction.SERVER_TO_CLIENT));
+        byte[] lateThenHeaders = H2.bytes().data(7, false, new byte[20]).windowUpdate(7, 100).headers(9, true, get("/")).build();
+        assertEquals(Detection.MATCH, detect(false, lateThenHeaders, Direction.CLIENT_TO_SERVER));
+        // … as long as the window shows more: a window of DATA is taken as HTTP/2
+        H2 manyData = H2.bytes();
+        for (int i = 0; i < 6; i++) {
+            manyData.data(7, false, new byte[200]);
+        }
+        assertEquals(Detection.MATCH, detect(false, manyData.build(), Direction.SERVER_TO_CLIENT));
+        assertEquals(Detection.NO_MATCH, detect(true, manyData.build(), Direction.SERVER_TO_CLIENT));
         // a server's opening SETTINGS: wait for its client
         assertEquals(Detection.NEED_MORE_DATA, detect(false, H2.bytes().settings(0x3, 100).build(), Direction.SERVER_TO_CLIENT));
         // not HTTP/2
