@@ -3,6 +3,8 @@ package io.flowscope.bench;
 import io.flowscope.api.MessageSink;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParserFactory;
+import io.flowscope.plugins.http2.GrpcParserFactory;
+import io.flowscope.plugins.http2.Http2ParserFactory;
 import io.flowscope.plugins.kafka.KafkaParserFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,8 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class MultiplexedParserBenchmark {
 
-    /** The golden capture: kafka (a KRaft broker and kafka-clients). */
-    @Param({"kafka"})
+    /** The golden capture: kafka (a KRaft broker and kafka-clients), http2 (nginx and curl, h2c), grpc (gRPC-java). */
+    @Param({"kafka", "http2", "grpc"})
     public String capture;
 
     private GoldenCapture golden;
@@ -45,6 +47,8 @@ public class MultiplexedParserBenchmark {
         golden = GoldenCapture.load(capture);
         factory = switch (capture) {
             case "kafka" -> new KafkaParserFactory();
+            case "http2" -> new Http2ParserFactory();
+            case "grpc" -> new GrpcParserFactory();
             default -> throw new IllegalArgumentException("no parser for capture " + capture);
         };
         long[] count = new long[1];
