@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowscope.platform.store.DuckDbStore;
 import io.flowscope.platform.testing.GrpcCaptureSummary;
+import io.flowscope.platform.testing.GrpcTraffic;
 import io.flowscope.platform.testing.Importing;
 import io.flowscope.platform.testing.Privileged;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,55 @@ class GrpcGoldenTest {
                 assertThat(ours).containsExactlyElementsOf(Files.readAllLines(ROWS, StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /** Frame of the golden capture where the fifth call's HEADERS begin (tshark: {@code http2.headers.path}). */
+    static final int FIFTH_CALL_FRAME = 28;
+
+    /**
+     * Joined late: the golden capture from the fifth call's first frame on (no handshake, no preface, no SETTINGS,
+     * a dynamic table never seen). Every call from there is still found and timed; what referred to the unseen
+     * table is counted as unknown ({@code hpack_unknown_fields}), never guessed — gRPC-java had indexed the
+     * content-type and {@code grpc-status} too, so these calls are HTTP/2 streams with unknown gRPC status.
+     */
+    @Test
+    void aCaptureJoinedInTheMiddleOfTheConnectionStillGivesEveryLaterCall() throws Exception {
+        Path cut = dir.resolve("grpc-from-call-5.pcap");
+        Files.write(cut, fromFrame(Files.readAllBytes(CAPTURE), FIFTH_CALL_FRAME));
+        try (DuckDbStore store = DuckDbStore.open(dir.resolve("cut"))) {
+            FileSummary s = Importing.importFile(store, cut);
+            assertThat(s.fault()).isNull();
+            try (Connection c = store.connection(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT request_resource, response_exception,"
+                         + " json_extract_string(attributes, '$.hpack_unknown_fields'), response_duration"
+                         + " FROM flow_log.l7_flow_log ORDER BY start_time")) {
+                java.util.List<String> calls = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    calls.add(rs.getString(1) + " " + rs.getString(2));
+                    assertThat(Integer.parseInt(rs.getString(3))).as("unknown fields of %s", rs.getString(1)).isPositive();
+                    assertThat(rs.getLong(4)).isPositive();
+                }
+                // calls 5-8 are GetItem, whose :path the encoder had indexed: unknown, not guessed; the methods first
+                // named after the cut are known; the call past its deadline is still the client's reset
+                String s1 = "/" + GrpcTraffic.SERVICE;
+                assertThat(calls).containsExactly("null null", "null null", "null null", "null null",
+                        s1 + "/ListItems null", s1 + "/ListItems null", s1 + "/AddItems null", s1 + "/AddItems null",
+                        s1 + "/Slow CANCEL");
+            }
+        }
+    }
+
+    /** A classic pcap with the records before {@code frame} (1-based) left out. */
+    static byte[] fromFrame(byte[] pcap, int frame) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pcap).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int p = 24;
+        for (int i = 1; i < frame; i++) {
+            p += 16 + b.getInt(p + 8);
+        }
+        byte[] out = new byte[24 + pcap.length - p];
+        System.arraycopy(pcap, 0, out, 0, 24);
+        System.arraycopy(pcap, p, out, 24, pcap.length - p);
+        return out;
     }
 
     /** Needs tshark: skipped with the reason without it, and a failure under CI=true (which installs it). */
