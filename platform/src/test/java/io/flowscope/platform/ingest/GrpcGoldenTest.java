@@ -70,13 +70,18 @@ class GrpcGoldenTest {
             assertThat(s.fault()).isNull();
             try (Connection c = store.connection(); java.sql.Statement st = c.createStatement();
                  java.sql.ResultSet rs = st.executeQuery("SELECT request_resource, response_exception,"
-                         + " json_extract_string(attributes, '$.hpack_unknown_fields'), response_duration"
+                         + " json_extract_string(attributes, '$.hpack_unknown_fields'), response_duration,"
+                         + " json_extract_string(attributes, '$.hpack_unknown_fields_response')"
                          + " FROM flow_log.l7_flow_log ORDER BY start_time")) {
                 java.util.List<String> calls = new java.util.ArrayList<>();
                 while (rs.next()) {
                     calls.add(rs.getString(1) + " " + rs.getString(2));
                     assertThat(Integer.parseInt(rs.getString(3))).as("unknown fields of %s", rs.getString(1)).isPositive();
                     assertThat(rs.getLong(4)).isPositive();
+                    if (!"CANCEL".equals(rs.getString(2))) {
+                        // both sides counted unknown fields, different numbers: one object keeps both (the host)
+                        assertThat(rs.getString(5)).as("the response's unknown fields").isNotNull();
+                    }
                 }
                 // calls 5-8 are GetItem, whose :path the encoder had indexed: unknown, not guessed; the methods first
                 // named after the cut are known; the call past its deadline is still the client's reset
