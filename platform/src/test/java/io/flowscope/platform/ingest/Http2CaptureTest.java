@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Live: nginx (Debian's) serving h2c by prior knowledge on a random loopback port to curl's parallel streams
+ * Live: nginx (Debian's) serving h2c by prior knowledge on a random loopback port to curl's parallel transfers
  * ({@link Http2Traffic}), captured by tcpdump, dissected by tshark and imported by Flowscope, which sees what tshark sees: every request by method and path, every
  * response by status, as sent.
  *

@@ -9,7 +9,9 @@ import java.util.TreeMap;
 
 /**
  * Known HTTP/2 traffic in clear text from curl ({@code --http2-prior-knowledge}, nghttp2): each run of curl asks for
- * every path of {@link #PATHS} on one connection, in parallel streams, {@link #ROUNDS} times; the expected requests
+ * every path of {@link #PATHS} at once, {@link #ROUNDS} times (curl 7.88 with {@code --parallel-immediate} opens a
+ * connection per transfer rather than waiting to multiplex: streams interleaved on one connection are the plugin's
+ * recorded nginx session and the gRPC capture); the expected requests
  * by path and responses by status follow.
  */
 public final class Http2Traffic {
