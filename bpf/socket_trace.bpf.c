@@ -131,6 +131,17 @@ struct {
 	__type(value, __u8);
 } port_filter SEC(".maps");
 
+/* Sockets whose data user space does not need, by socket id: the other end of a loopback connection whose first
+ * traced socket already carries the same bytes (user space pairs the two and adds the peer here; close takes it
+ * out). Their syscalls still cost the lookup, but no payload is copied and no event crosses: on loopback that is
+ * half of every request's events. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u8);
+} muted SEC(".maps");
+
 /* One event being built, per CPU: header, then room for the payload (twice, so a masked offset plus a
  * bounded chunk always stays inside for the verifier). */
 struct scratch {
@@ -320,9 +331,9 @@ static __always_inline struct socket_state *new_state(struct sock *sk, __u8 role
 	return bpf_map_lookup_elem(&sockets, &key);
 }
 
-/* The socket's state and description: from the table when it is known, else read from struct sock and kept.
- * NULL for a socket that is not IPv4 or IPv6. */
-static __always_inline struct socket_state *describe_socket(struct fs_socket_event *e, struct sock *sk)
+/* The socket's state and description: from the table when it is known, else read from struct sock and kept
+ * (`*fresh` set). NULL for a socket that is not IPv4 or IPv6. */
+static __always_inline struct socket_state *describe_socket(struct fs_socket_event *e, struct sock *sk, bool *fresh)
 {
 	__u64 key = (__u64)sk;
 	struct socket_state *st = bpf_map_lookup_elem(&sockets, &key);
@@ -332,25 +343,63 @@ static __always_inline struct socket_state *describe_socket(struct fs_socket_eve
 	}
 	if (!describe(e, sk))
 		return NULL;
+	*fresh = true;
 	return new_state(sk, FS_ROLE_UNKNOWN, e);
 }
 
-static __always_inline struct scratch *begin(__u32 type, __u64 pid_tgid)
+static __always_inline struct scratch *scratch_event(void)
 {
 	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s)
-		return NULL;
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+/* The event's header and the fields every socket event sets. The thread's name only where user space may need
+ * it (`with_comm`: a socket's first event, or a datagram, whose peer may be new): rows are named from the
+ * process table, and the helper is a twentieth of an event's cost. */
+static __always_inline void header(struct scratch *s, __u32 type, __u64 pid_tgid, bool with_comm)
+{
 	s->e.h.type = type;
 	s->e.h.ts_ns = bpf_ktime_get_ns();
 	s->e.h.pid = pid_tgid >> 32;
 	s->e.h.tid = (__u32)pid_tgid;
-	bpf_get_current_comm(s->e.h.comm, sizeof(s->e.h.comm));
+	if (with_comm)
+		bpf_get_current_comm(s->e.h.comm, sizeof(s->e.h.comm));
+	else
+		__builtin_memset(s->e.h.comm, 0, sizeof(s->e.h.comm));
 	s->e.captured = 0;
 	s->e.length = 0;
 	s->e.seq = 0;
 	s->e.direction = 0;
+}
+
+static __always_inline struct scratch *begin(__u32 type, __u64 pid_tgid)
+{
+	struct scratch *s = scratch_event();
+	if (s)
+		header(s, type, pid_tgid, true);
 	return s;
+}
+
+/* The socket of a data event, described into the scratch event, when its data is wanted: an IPv4 or IPv6
+ * socket, within the port filter (`addr`: an unconnected datagram socket's peer), not muted. Decided before any
+ * payload is copied. */
+static __always_inline struct socket_state *data_socket(struct scratch *s, struct sock *sk, __u64 addr, __u64 pid_tgid)
+{
+	bool fresh = false;
+	struct socket_state *st = describe_socket(&s->e, sk, &fresh);
+	if (!st)
+		return NULL;
+	peer_from_sockaddr(&s->e, addr);
+	if (!ports_wanted(&s->e)) {
+		count(FS_COUNT_FILTERED, 1);
+		return NULL;
+	}
+	if (bpf_map_lookup_elem(&muted, &st->id)) {
+		count(FS_COUNT_MUTED, 1);
+		return NULL;
+	}
+	header(s, FS_EVENT_DATA, pid_tgid, fresh || s->e.sock_type != 1 /* SOCK_STREAM */);
+	return st;
 }
 
 /* Copies up to `want` bytes from a user buffer to the payload at `off`; returns the bytes copied. */
@@ -394,17 +443,9 @@ static __always_inline __u32 copy_iovec(struct scratch *s, __u64 iov_addr, __u32
 }
 
 /* Sends a data event of `length` bytes whose payload is in scratch already. */
-static __always_inline void send_data(void *ctx, struct scratch *s, struct sock *sk, __u8 direction, __u8 syscall,
-				      __u32 fd, __u64 length, __u32 captured, __u64 addr)
+static __always_inline void send_data(void *ctx, struct scratch *s, struct socket_state *st, __u8 direction,
+				      __u8 syscall, __u32 fd, __u64 length, __u32 captured)
 {
-	struct socket_state *st = describe_socket(&s->e, sk);
-	if (!st)
-		return;
-	peer_from_sockaddr(&s->e, addr);
-	if (!ports_wanted(&s->e)) {
-		count(FS_COUNT_FILTERED, 1);
-		return;
-	}
 	s->e.socket_id = st->id;
 	s->e.role = st->role;
 	s->e.seq = st->seq[direction & 1];
@@ -456,10 +497,19 @@ static __always_inline void data_exit(void *ctx, long ret)
 	struct sock *sk = socket_of(a.fd);
 	if (!sk)
 		return;
-	struct scratch *s = begin(FS_EVENT_DATA, id);
+	struct scratch *s = scratch_event();
 	if (!s)
 		return;
 	__u8 direction = is_ingress(a.syscall) ? FS_INGRESS : FS_EGRESS;
+	struct user_msghdr m = {};
+	if (a.syscall == FS_SYS_SENDMSG || a.syscall == FS_SYS_RECVMSG) {
+		if (bpf_probe_read_user(&m, sizeof(m), (void *)a.buf))
+			return;
+		a.addr = (__u64)m.msg_name;
+	}
+	struct socket_state *st = data_socket(s, sk, a.addr, id);
+	if (!st)
+		return;
 	__u32 captured = 0;
 	switch (a.syscall) {
 	case FS_SYS_READ: case FS_SYS_WRITE: case FS_SYS_SENDTO: case FS_SYS_RECVFROM:
@@ -468,18 +518,13 @@ static __always_inline void data_exit(void *ctx, long ret)
 	case FS_SYS_READV: case FS_SYS_WRITEV:
 		captured = copy_iovec(s, a.buf, a.count, ret);
 		break;
-	case FS_SYS_SENDMSG: case FS_SYS_RECVMSG: {
-		struct user_msghdr m = {};
-		if (bpf_probe_read_user(&m, sizeof(m), (void *)a.buf))
-			return;
+	case FS_SYS_SENDMSG: case FS_SYS_RECVMSG:
 		captured = copy_iovec(s, (__u64)m.msg_iov, m.msg_iovlen, ret);
-		a.addr = (__u64)m.msg_name;
 		break;
-	}
 	default:
 		return;
 	}
-	send_data(ctx, s, sk, direction, a.syscall, a.fd, ret, captured, a.addr);
+	send_data(ctx, s, st, direction, a.syscall, a.fd, ret, captured);
 }
 
 /* sendmmsg / recvmmsg: `ret` messages, each with its own length; one event per message. */
@@ -502,11 +547,14 @@ static __always_inline void mmsg_exit(void *ctx, long ret)
 		struct mmsghdr mm = {};
 		if (bpf_probe_read_user(&mm, sizeof(mm), (void *)(a.buf + i * sizeof(struct mmsghdr))))
 			break;
-		struct scratch *s = begin(FS_EVENT_DATA, id);
+		struct scratch *s = scratch_event();
 		if (!s)
 			return;
+		struct socket_state *st = data_socket(s, sk, (__u64)mm.msg_hdr.msg_name, id);
+		if (!st)
+			continue; /* filtered by this message's peer, or muted */
 		__u32 captured = copy_iovec(s, (__u64)mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen, mm.msg_len);
-		send_data(ctx, s, sk, direction, a.syscall, a.fd, mm.msg_len, captured, (__u64)mm.msg_hdr.msg_name);
+		send_data(ctx, s, st, direction, a.syscall, a.fd, mm.msg_len, captured);
 	}
 }
 
@@ -607,6 +655,7 @@ ENTER(close)
 	s->e.fd = fd;
 	s->e.syscall = FS_SYS_CLOSE;
 	s->e.h.size = sizeof(struct fs_socket_event);
+	bpf_map_delete_elem(&muted, &st->id); /* while st is still the table's */
 	bpf_map_delete_elem(&sockets, &key);
 	submit(ctx, s, sizeof(struct fs_socket_event));
 	return 0;

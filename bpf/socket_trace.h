@@ -54,6 +54,7 @@ enum fs_counter {
 	FS_COUNT_SPLICE = 4,        /* splice() calls (bytes not traced) */
 	FS_COUNT_INFLIGHT_FULL = 5, /* syscalls not traced: the in-flight table was full */
 	FS_COUNT_FILTERED = 6,      /* socket syscalls left out by the filters */
+	FS_COUNT_MUTED = 7,         /* data events not sent: the socket is muted (a loopback peer user space has paired) */
 	FS_COUNT_MAX = 8,
 };
 

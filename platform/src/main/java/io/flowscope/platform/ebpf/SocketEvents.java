@@ -20,9 +20,33 @@ import java.util.Map;
  * program saw connect() or accept(); for a socket older than the probe, the end with the lower port is the
  * server (TCP), or the sender of the first datagram is the client (UDP). Byte sequence numbers show what
  * the kernel could not hand over: a jump is a gap, so the parser resynchronises instead of misreading.
+ * A stream peer, once known, is muted in the kernel ({@link PeerMuting}): its bytes are not copied or sent again.
  * Called on the pipeline's thread only.
  */
 final class SocketEvents {
+
+    /** Tells the program which sockets' data is not needed (the peers), and when that ends. */
+    interface PeerMuting {
+        PeerMuting NONE = new PeerMuting() {
+            @Override
+            public boolean mute(long socketId) {
+                return false;
+            }
+
+            @Override
+            public void unmute(long socketId) {
+            }
+        };
+
+        /** @return whether the program took it */
+        boolean mute(long socketId);
+
+        void unmute(long socketId);
+
+        /** A muted peer closed: the program took it out itself. */
+        default void closed(long socketId) {
+        }
+    }
 
     private static final int AF_INET6 = 10;
     private static final int SOCK_STREAM = 1;
@@ -35,6 +59,7 @@ final class SocketEvents {
         final int observerSide;
         final long[] nextSeq = {-1, -1};
         long peer;
+        boolean peerMuted;
         long lastSeen;
 
         Conn(long inputId, Key key, long observer, int observerSide) {
@@ -55,6 +80,7 @@ final class SocketEvents {
     private final SocketInput input;
     private final int capacity;
     private final java.util.function.IntFunction<String> processNames;
+    private final PeerMuting muting;
     private long lastSweep;
     private long evictions;
     private final Map<Long, Conn> bySocket = new HashMap<>();
@@ -66,12 +92,16 @@ final class SocketEvents {
 
     /** @param capacity connections held at most; over it the longest quiet one ends (counted) */
     SocketEvents(SocketInput input, int capacity) {
-        this(input, capacity, pid -> null);
+        this(input, capacity, pid -> null, PeerMuting.NONE);
     }
 
-    /** @param processNames a process's name by pid (the process table), null when unknown: the event's thread name is used */
-    SocketEvents(SocketInput input, int capacity, java.util.function.IntFunction<String> processNames) {
+    /**
+     * @param processNames a process's name by pid (the process table), null when unknown: the event's thread name is used
+     * @param muting where a stream peer, once known, is muted
+     */
+    SocketEvents(SocketInput input, int capacity, java.util.function.IntFunction<String> processNames, PeerMuting muting) {
         this.processNames = processNames;
+        this.muting = muting;
         this.input = input;
         this.capacity = capacity;
         // bpf_ktime_get_ns is CLOCK_MONOTONIC, as System.nanoTime is on Linux
@@ -99,8 +129,8 @@ final class SocketEvents {
         c.lastSeen = ts;
         sweep(ts);
         if (c.observer != socket) {
-            if (type == SocketTraceLayout.EVENT_CLOSE) {
-                bySocket.remove(socket);
+            if (type == SocketTraceLayout.EVENT_CLOSE && bySocket.remove(socket) != null && c.peerMuted) {
+                muting.closed(socket);
             }
             return; // the peer's bytes are the observer's
         }
@@ -136,8 +166,8 @@ final class SocketEvents {
 
     private void forget(Conn c) {
         bySocket.remove(c.observer);
-        if (c.peer != 0) {
-            bySocket.remove(c.peer);
+        if (c.peer != 0 && bySocket.remove(c.peer) != null && c.peerMuted) {
+            muting.unmute(c.peer); // a peer that closed was taken out by the program
         }
         byEnds.remove(c.key);
     }
@@ -203,10 +233,11 @@ final class SocketEvents {
                 }
                 return existing;
             }
-            // the other end's socket: its process is the one at the observer's remote end
+            // the other end's socket: its process is the one at the observer's remote end, its bytes the observer's
             existing.peer = socket;
             bySocket.put(socket, existing);
             input.process(existing.inputId, 1 - existing.observerSide, pid, tid, comm);
+            existing.peerMuted = type != SocketTraceLayout.EVENT_CLOSE && muting.mute(socket);
             return existing;
         }
         if (type == SocketTraceLayout.EVENT_CLOSE) {

@@ -33,6 +33,8 @@ public final class SocketTraceCollector implements SocketTrace {
     private static final int INFLIGHT_HASH_CAPACITY = 16_384;
     /** The programs' socket table (an LRU: the least recently used socket's state goes when it is full). */
     private static final int SOCKET_TABLE_CAPACITY = 65_536;
+    /** The program's `muted` map. */
+    private static final int MUTED_TABLE_CAPACITY = 65_536;
     /** 1 MiB per CPU: the perf transport's rings together hold about what the shared ring does on a few CPUs. */
     private static final int PERF_PAGES_PER_CPU = 256;
 
@@ -122,14 +124,16 @@ public final class SocketTraceCollector implements SocketTrace {
             }
             o.load();
             filters(o, settings, cgroups);
+            // the transport first: a program that fires before a CPU's perf buffer is open fails to write and
+            // counts the event as lost (seen: exec events of other processes while the probe started)
+            ring = settings.perfBuffer() ? new PerfBufferReader(o.mapFd("perf_events"), PERF_PAGES_PER_CPU)
+                    : new RingBufferReader(o.mapFd("events"), RING_BYTES);
             List<BpfObject.Attachment> attached = o.attachAll();
             for (BpfObject.Attachment a : attached) {
                 if (!a.attached()) {
                     log.warn("socket trace: {} ({}) not attached: {}", a.program(), a.section(), a.problem());
                 }
             }
-            ring = settings.perfBuffer() ? new PerfBufferReader(o.mapFd("perf_events"), PERF_PAGES_PER_CPU)
-                    : new RingBufferReader(o.mapFd("events"), RING_BYTES);
             pipeline = pipelines.open("socket trace", PipelineSettings.forLive());
             SocketTraceCollector c = new SocketTraceCollector(o, attached, ring, pipeline, settings, inTask);
             c.processes.loadFromProc();
@@ -212,11 +216,54 @@ public final class SocketTraceCollector implements SocketTrace {
         }
     }
 
+    /**
+     * The program's `muted` map, written from the reader's thread: a loopback peer's data stays in the kernel once
+     * it is paired. A mute the map cannot take (full) only costs the copy; it is counted.
+     */
+    private final class KernelMuting implements SocketEvents.PeerMuting {
+        private final int fd = object.mapFd("muted");
+        private final Memory key = new Memory(8);
+        private final Memory one = new Memory(1);
+        private long held;
+        private volatile long refused;
+        private volatile long heldNow;
+
+        KernelMuting() {
+            one.setByte(0, (byte) 1);
+        }
+
+        @Override
+        public boolean mute(long socketId) {
+            key.setLong(0, socketId);
+            if (LibBpf.bpf_map_update_elem(fd, key, one, 0) != 0) {
+                refused++;
+                return false;
+            }
+            heldNow = ++held;
+            return true;
+        }
+
+        @Override
+        public void unmute(long socketId) {
+            key.setLong(0, socketId);
+            LibBpf.bpf_map_delete_elem(fd, key);
+            heldNow = --held;
+        }
+
+        @Override
+        public void closed(long socketId) {
+            heldNow = --held;
+        }
+    }
+
+    private volatile KernelMuting muting;
+
     private void run(Pipeline pipeline) {
+        muting = new KernelMuting();
         SocketEvents socketEvents = new SocketEvents(pipeline.sockets(), settings.maxConnections(), pid -> {
             ProcessTable.Info i = processes.get(pid);
             return i != null ? i.name() : null;
-        });
+        }, muting);
         publishTables(socketEvents, pipeline);
         EventSink sink = (b, off, len) -> {
             int type = b.getInt(off + SocketTraceLayout.Header.TYPE);
@@ -277,6 +324,10 @@ public final class SocketTraceCollector implements SocketTrace {
         // task storage: one slot per thread, freed with it; the hash is bounded and counts what did not fit
         t.add(new TableFigures("in-flight syscalls (kernel)", -1, inflightInTask ? -1 : INFLIGHT_HASH_CAPACITY, inflightFull));
         t.add(new TableFigures("sockets (kernel, LRU)", -1, SOCKET_TABLE_CAPACITY, -1));
+        KernelMuting m = muting;
+        // held: muted by user space and not yet unmuted by it (the program takes a closed peer out itself)
+        t.add(new TableFigures("muted loopback peers (kernel)", m == null ? 0 : m.heldNow, MUTED_TABLE_CAPACITY,
+                m == null ? 0 : m.refused));
         return t;
     }
 
@@ -300,6 +351,11 @@ public final class SocketTraceCollector implements SocketTrace {
     @Override
     public synchronized long lostEvents() {
         return closed ? lostAtClose : counter(SocketTraceLayout.COUNT_LOST) + ring.lost();
+    }
+
+    /** Data events the program kept in the kernel because their socket was a muted loopback peer. */
+    public synchronized long mutedEvents() {
+        return closed ? 0 : counter(SocketTraceLayout.COUNT_MUTED);
     }
 
     /** A per-CPU counter of the programs, summed over CPUs. */

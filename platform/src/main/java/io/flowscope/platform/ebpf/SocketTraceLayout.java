@@ -23,6 +23,7 @@ public final class SocketTraceLayout {
     /** Indexes of the programs' per-CPU `counters` (enum fs_counter). */
     public static final int COUNT_LOST = 1;
     public static final int COUNT_INFLIGHT_FULL = 5;
+    public static final int COUNT_MUTED = 7;
 
     public static final int MAX_PAYLOAD = 8192;
     public static final int COMM_LEN = 16;
