@@ -66,6 +66,9 @@ for name, (t1, c1) in b.items():
     t0, c0 = a.get(name, (0, 0))
     total += (t1 - t0) / max(c1 - c0, 1)
 print("%.1f" % (total / 2))  # one enter and one exit per syscall; write and read alike
+# each program's own figure, for the record: on loopback the reading socket is the writer's peer (muted)
+print(" ".join("%s=%.0f" % (n, (b[n][0] - a.get(n, (0, 0))[0]) / max(b[n][1] - a.get(n, (0, 0))[1], 1))
+               for n in sorted(b)), file=sys.stderr)
 PY
 }
 
@@ -97,12 +100,12 @@ loader=$!
 cleanup_cmds+=("kill $loader")
 for _ in $(seq 50); do grep -q attached "$work/loader.out" && break; sleep 0.1; done
 empty=$(best_loop)
-empty_prog=$(program_ns)
+empty_prog=$(program_ns 2> "$work/programs-empty.txt")
 kill "$loader"; wait "$loader" 2>/dev/null || true
 start_flowscope loop
 "$work/loop" "$iterations" >/dev/null # warm-up: the collector's paths compiled
 flowscope=$(best_loop)
-flowscope_prog=$(program_ns)
+flowscope_prog=$(program_ns 2> "$work/programs-flowscope.txt")
 loop_lost=$(lost_events)
 stop_flowscope
 empty_add=$(awk "BEGIN{printf \"%.1f\", $empty - $base}")
@@ -111,6 +114,8 @@ echo "syscall loop (ns per syscall, best of $runs x $iterations pairs): none $ba
 echo "added per syscall: empty programs $empty_add ns, flowscope $fs_add ns (lost events $loop_lost)"
 echo "target=$(awk "BEGIN{printf \"%.2f\", ($empty_add > 0 ? $fs_add / $empty_add : 0)}") (flowscope's added ns / the empty programs'; ≤ 3 wanted)"
 echo "programs' run time per syscall (kernel.bpf_stats): empty $empty_prog ns, flowscope $flowscope_prog ns"
+echo "  per program, empty: $(cat "$work/programs-empty.txt")"
+echo "  per program, flowscope: $(cat "$work/programs-flowscope.txt")"
 
 # wrk against nginx, without and with Flowscope
 nginx_dir="$work/nginx"

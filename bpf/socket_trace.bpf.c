@@ -238,14 +238,27 @@ static __always_inline void remember(__u8 syscall, __u64 fd, __u64 buf, __u64 co
 	}
 }
 
-/* The struct sock behind an fd of the current task, or NULL when the fd is not a socket. */
+/* The struct sock behind an fd of the current task, or NULL when the fd is not a socket. Where the kernel gives
+ * tracepoint programs a BTF pointer to the task (fs_config.task_btf), the task → files → fdtable part is plain
+ * loads the verifier checks (each bpf_probe_read_kernel is a helper call, dear under a hypervisor: the walk was a
+ * fifth of an event); the array slot and what hangs off the file stay reads, since the verifier types a
+ * `struct file **` as a number. */
 static __always_inline struct sock *socket_of(__u32 fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file **fds;
+	if (fs_config.task_btf) {
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct fdtable *fdt = task->files->fdt;
+		if (!fdt || fd >= fdt->max_fds)
+			return NULL;
+		fds = fdt->fd;
+	} else {
+		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+		struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+		if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+			return NULL;
+		fds = BPF_CORE_READ(fdt, fd);
+	}
 	struct file *f = NULL;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return NULL;
@@ -489,7 +502,7 @@ static __always_inline bool is_ingress(__u8 syscall)
 static __always_inline void data_exit(void *ctx, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight a;
+	struct inflight a = {}; /* whole on every path: clang may move a field before the check, and the verifier refuses an unset register */
 	if (!take_inflight(id, &a))
 		return;
 	if (ret <= 0)
@@ -531,7 +544,7 @@ static __always_inline void data_exit(void *ctx, long ret)
 static __always_inline void mmsg_exit(void *ctx, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight a;
+	struct inflight a = {}; /* whole on every path: clang may move a field before the check, and the verifier refuses an unset register */
 	if (!take_inflight(id, &a))
 		return;
 	if (ret <= 0)
@@ -562,7 +575,7 @@ static __always_inline void mmsg_exit(void *ctx, long ret)
 static __always_inline void open_exit(void *ctx, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct inflight a;
+	struct inflight a = {}; /* whole on every path: clang may move a field before the check, and the verifier refuses an unset register */
 	if (!take_inflight(id, &a))
 		return;
 	__u32 fd;

@@ -69,7 +69,8 @@ struct fs_config {
 	__u8 filter_cgroups;        /* ... or whose cgroup or an ancestor of it is in `cgroup_filter` */
 	__u8 filter_ports;          /* 1: only sockets with a local or remote port in `port_filter` */
 	__u8 inflight_in_task;      /* 1: syscall arguments wait in task storage, 0: in the `inflight` hash */
-	__u8 pad[6];
+	__u8 task_btf;              /* 1: the fd walk loads through BTF pointers (bpf_get_current_task_btf) */
+	__u8 pad[5];
 };
 
 /* The start of every event. */

@@ -95,13 +95,18 @@ public final class SocketTraceLayout {
         public static final int FILTER_CGROUPS = 15;
         public static final int FILTER_PORTS = 16;
         public static final int INFLIGHT_IN_TASK = 17;
+        public static final int TASK_BTF = 18;
         public static final int BYTES = 24;
 
         private Config() {
         }
     }
 
-    /** The configuration's bytes. */
+    /**
+     * The configuration's bytes. {@code inflightInTask}: the kernel gives tracepoint programs task storage and a BTF
+     * pointer to the task (5.19 and later): syscall arguments wait in the task's storage and the fd walk loads
+     * through the pointer; else a hash and reads.
+     */
     public static byte[] config(int payloadMax, int selfTgid, int wakeupBytes, boolean usePerf, boolean filterPids,
                                 boolean filterComms, boolean filterCgroups, boolean filterPorts, boolean inflightInTask) {
         if (payloadMax < 0 || payloadMax > MAX_PAYLOAD) {
@@ -117,6 +122,7 @@ public final class SocketTraceLayout {
         b.put(Config.FILTER_CGROUPS, (byte) (filterCgroups ? 1 : 0));
         b.put(Config.FILTER_PORTS, (byte) (filterPorts ? 1 : 0));
         b.put(Config.INFLIGHT_IN_TASK, (byte) (inflightInTask ? 1 : 0));
+        b.put(Config.TASK_BTF, (byte) (inflightInTask ? 1 : 0));
         return b.array();
     }
 

@@ -64,7 +64,8 @@ class SocketTraceLayoutTest {
                     "self_tgid", SocketTraceLayout.Config.SELF_TGID, "wakeup_bytes", SocketTraceLayout.Config.WAKEUP_BYTES,
                     "use_perf", SocketTraceLayout.Config.USE_PERF, "filter_pids", SocketTraceLayout.Config.FILTER_PIDS,
                     "filter_comms", SocketTraceLayout.Config.FILTER_COMMS, "filter_cgroups", SocketTraceLayout.Config.FILTER_CGROUPS,
-                    "filter_ports", SocketTraceLayout.Config.FILTER_PORTS, "inflight_in_task", SocketTraceLayout.Config.INFLIGHT_IN_TASK));
+                    "filter_ports", SocketTraceLayout.Config.FILTER_PORTS, "inflight_in_task", SocketTraceLayout.Config.INFLIGHT_IN_TASK,
+                    "task_btf", SocketTraceLayout.Config.TASK_BTF));
             assertThat(raw).as("fs_config is the whole .rodata, so the loader writes it at offset 0")
                     .containsPattern("DATASEC '\\.rodata' size=\\d+ vlen=1\\n\\ttype_id=\\d+ offset=0 size=24 \\(VAR 'fs_config'\\)");
         }
