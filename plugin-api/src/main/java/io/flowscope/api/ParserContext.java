@@ -23,10 +23,6 @@ public interface ParserContext {
     }
 
     /**
-     * The pipeline's clock, µs since the epoch: the time of the latest packet or syscall seen (a capture
-     * file's own time when importing). Use it instead of the wall clock for timeouts.
-     */
-    /**
      * Whether literals in statements and values (SQL literals, Redis values, AUTH passwords) are to be replaced
      * by {@code ?} before a message leaves the parser: the host's {@code flowscope.l7.obfuscate} setting, on
      * unless turned off, as DeepFlow does. Parsers of protocols that carry statements must honour it.
@@ -37,6 +33,10 @@ public interface ParserContext {
         return true;
     }
 
+    /**
+     * The pipeline's clock, µs since the epoch: the time of the latest packet or syscall seen (a capture
+     * file's own time when importing). Use it instead of the wall clock for timeouts.
+     */
     default long nowMicros() {
         return System.currentTimeMillis() * 1000;
     }
@@ -51,5 +51,29 @@ public interface ParserContext {
      */
     default void reportProblem(String kind, String message) {
         System.getLogger("flowscope.parser").log(System.Logger.Level.DEBUG, kind + ": " + message);
+    }
+
+    /**
+     * The connection goes on in another protocol (HTTP/1.1 Upgrade answered by 101): once the current call returns,
+     * the host gives the rest of both directions to a parser of {@link ProtocolSwitch#protocolId()}, starting with
+     * the bytes handed over in the switch, and calls this parser no more. Emit what belongs to the old protocol
+     * before switching (the 101 exchange itself). A protocol the host cannot parse ends L7 parsing of the
+     * connection, counted. Only the first switch of a call counts. A host that cannot switch ignores it (the
+     * default): a parser stops parsing after a switch either way, as it did before 1.6.0.
+     *
+     * @since 1.6.0
+     */
+    default void switchProtocol(ProtocolSwitch protocolSwitch) {
+    }
+
+    /**
+     * How this parser's connection came to it: null when the host detected its protocol from its first bytes; the
+     * switch when another protocol's parser handed the connection over ({@link #switchProtocol}). A parser that
+     * gets a switch starts where the old protocol stopped (after a 101, HTTP/2's server sends no preface).
+     *
+     * @since 1.6.0
+     */
+    default ProtocolSwitch switchedFrom() {
+        return null;
     }
 }

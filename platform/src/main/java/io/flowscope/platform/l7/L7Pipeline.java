@@ -77,6 +77,16 @@ public final class L7Pipeline {
         return s;
     }
 
+    /** The protocol of this id among those of the transport (TCP or UDP), enabled or not; null when none has it. */
+    ProtocolHandle protocol(String id, boolean tcp) {
+        for (ProtocolHandle h : tcp ? this.tcp : udp) {
+            if (h.descriptor().id().equals(id)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
     /** Sessions still open. */
     public int openSessions() {
         return active.size();

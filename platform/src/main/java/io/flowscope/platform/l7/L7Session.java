@@ -7,6 +7,7 @@ import io.flowscope.api.L7Message;
 import io.flowscope.api.MessageSink;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.ProtocolSwitch;
 import io.flowscope.platform.connection.Connection;
 import io.flowscope.platform.connection.L7Counts;
 import io.flowscope.platform.metrics.PipelineCounters;
@@ -24,7 +25,10 @@ import java.util.List;
  * ordered bytes for TCP, whole datagrams for UDP. Parser output goes to a {@link Pairer}. An exception
  * from plugin code ends L7 for this connection and is counted against the plugin ({@link FailurePolicy}).
  * What it holds (detection bytes, pending requests, parser state) counts against the {@link L7Pipeline}'s
- * budgets, which may take it back ({@code evict…}). Used from the pipeline's thread only.
+ * budgets, which may take it back ({@code evict…}). A parser may switch the connection to another protocol
+ * ({@link ParserContext#switchProtocol}, HTTP/1.1's 101): once its call returns, the rest of both directions, the bytes
+ * it handed over first, go to a new parser of that protocol with a pairer of its own; a protocol with no enabled
+ * parser ends L7 for the connection ({@code l7_switch_unparsed}). Used from the pipeline's thread only.
  */
 public final class L7Session implements MessageSink {
 
@@ -42,6 +46,8 @@ public final class L7Session implements MessageSink {
     static final int DETECT_BYTES = 1024;
     /** Bytes held for replay while detecting, both directions together. */
     static final int MAX_HELD = 8 * 1024;
+    /** Protocol switches one connection may make: parsers that hand it back and forth do not loop for ever. */
+    static final int MAX_SWITCHES = 4;
 
     private enum State { DETECTING, PARSING, NONE }
 
@@ -75,6 +81,10 @@ public final class L7Session implements MessageSink {
     private long now;
     /** A failure of the host's own code (pairing, the store) met while the parser was emitting. */
     private RuntimeException hostFailure;
+    /** A switch the current parser asked for during its call, made once the call returns. */
+    private ProtocolSwitch pendingSwitch;
+    /** Switches made so far; also tells a parser's context whether it is the current one. */
+    private int switches;
 
     /**
      * @param ofTransport the protocols of the connection's transport, highest priority first, then by plugin
@@ -182,6 +192,7 @@ public final class L7Session implements MessageSink {
             }
             measure();
             rethrowHostFailure();
+            switchIfAsked();
         } else if (state == State.DETECTING) {
             // what was held no longer continues: detect afresh on what follows the hole
             releaseHeld();
@@ -207,6 +218,7 @@ public final class L7Session implements MessageSink {
         }
         state = State.NONE;
         parser = null;
+        pendingSwitch = null; // asked for while closing: there is nothing left to hand over
         setRetained(0);
         if (pairer != null) {
             pairer.flush(how != End.UNKNOWN);
@@ -387,6 +399,24 @@ public final class L7Session implements MessageSink {
     }
 
     private void start(ProtocolHandle h) {
+        if (!begin(h, null)) {
+            return;
+        }
+        List<Held> replay = held;
+        releaseHeld();
+        candidates = null;
+        firstBytes[0] = null;
+        firstBytes[1] = null;
+        for (Held x : replay) {
+            if (state != State.PARSING) {
+                break; // the parser failed or was evicted during the replay: the rest is not its to see
+            }
+            feed(x.side(), ByteBuffer.wrap(x.bytes()).asReadOnlyBuffer(), x.ts());
+        }
+    }
+
+    /** A parser of {@code h} from now on, with a pairer of its own; {@code from} is the switch that led to it, or null. */
+    private boolean begin(ProtocolHandle h, ProtocolSwitch from) {
         protocol = h;
         counts.l7Protocol = h.descriptor().l7ProtocolId();
         pairer = new Pairer(connection, counts, h.descriptor().l7ProtocolId(), h.descriptor().id(), sink, counters,
@@ -403,22 +433,46 @@ public final class L7Session implements MessageSink {
                 });
         h.sessionStarted();
         try {
-            parser = h.factory().newParser(new Context());
+            parser = h.factory().newParser(new Context(from, switches));
         } catch (Throwable t) {
             failed("newParser", t);
-            return;
+            return false;
         }
         state = State.PARSING;
-        List<Held> replay = held;
-        releaseHeld();
-        candidates = null;
-        firstBytes[0] = null;
-        firstBytes[1] = null;
-        for (Held x : replay) {
+        return true;
+    }
+
+    /**
+     * The parser asked to switch during the call that just returned: it is let go (what it left waiting is reported
+     * alone), and a parser of the named protocol gets the bytes handed over, then the rest of the connection. A
+     * protocol no enabled plugin parses, or one switch too many, ends L7 for the connection, counted.
+     */
+    private void switchIfAsked() {
+        ProtocolSwitch sw = pendingSwitch;
+        if (sw == null) {
+            return;
+        }
+        pendingSwitch = null;
+        if (state != State.PARSING) {
+            return;
+        }
+        parser = null;
+        setRetained(0);
+        pairer.flush(false);
+        ProtocolHandle next = ++switches > MAX_SWITCHES ? null : pipeline.protocol(sw.protocolId(), connection.isTcp());
+        if (next == null || !next.enabled()) {
+            counters.error("l7_switch_unparsed");
+            state = State.NONE;
+            return;
+        }
+        if (!begin(next, sw)) {
+            return;
+        }
+        for (ProtocolSwitch.HandedOver h : sw.handedOver()) {
             if (state != State.PARSING) {
-                break; // the parser failed or was evicted during the replay: the rest is not its to see
+                break; // failed, evicted, or unparsed after another switch: nobody to give the rest to
             }
-            feed(x.side(), ByteBuffer.wrap(x.bytes()).asReadOnlyBuffer(), x.ts());
+            feed(h.direction() == Direction.CLIENT_TO_SERVER ? 0 : 1, h.bytes(), h.timestampMicros());
         }
     }
 
@@ -438,12 +492,14 @@ public final class L7Session implements MessageSink {
         }
         measure();
         rethrowHostFailure();
+        switchIfAsked();
     }
 
     /** The plugin's code threw: this connection's L7 session ends; the plugin is told (and maybe disabled). */
     private void failed(String during, Throwable t) {
         state = State.NONE;
         parser = null;
+        pendingSwitch = null;
         setRetained(0);
         releaseHeld();
         protocol.failed(during, t, connection.info());
@@ -455,6 +511,27 @@ public final class L7Session implements MessageSink {
 
     /** The parser's view of the host: the sink is this session, never a host object. */
     private final class Context implements ParserContext {
+        private final ProtocolSwitch from;
+        /** The session's switch count when this parser began: a parser already switched away from asks no more. */
+        private final int generation;
+
+        Context(ProtocolSwitch from, int generation) {
+            this.from = from;
+            this.generation = generation;
+        }
+
+        @Override
+        public ProtocolSwitch switchedFrom() {
+            return from;
+        }
+
+        @Override
+        public void switchProtocol(ProtocolSwitch protocolSwitch) {
+            if (protocolSwitch != null && generation == switches && state == State.PARSING && pendingSwitch == null) {
+                pendingSwitch = protocolSwitch;
+            }
+        }
+
         @Override
         public MessageSink sink() {
             return L7Session.this;

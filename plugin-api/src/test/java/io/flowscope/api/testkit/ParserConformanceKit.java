@@ -15,6 +15,7 @@ import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolDescriptor;
 import io.flowscope.api.ProtocolParser;
 import io.flowscope.api.ProtocolParserFactory;
+import io.flowscope.api.ProtocolSwitch;
 import io.flowscope.api.Transport;
 import io.flowscope.api.testkit.RecordedSession.Segment;
 import java.net.InetAddress;
@@ -49,8 +50,14 @@ import org.junit.jupiter.api.TestFactory;
  *       message grows far past every limit;</li>
  *   <li>multiplexed protocols: every request and response carries a stream or correlation id, and each
  *       response's id was a request's;</li>
- *   <li>the factory detects each session from its first bytes.</li>
+ *   <li>the factory detects each session from its first bytes (sessions that start after a protocol switch,
+ *       {@link RecordedSession.Builder#switchedFrom}, are not detected: their parser is handed the connection).</li>
  * </ul>
+ * A protocol switch the parser asks for ({@code ParserContext.switchProtocol}) is one expected line,
+ * {@code SWITCH protocol [request=METHOD resource] [hints={…}] client=N:CRC server=N:CRC}: the length and CRC-32 of
+ * what the new protocol gets in each direction (the bytes handed over, then every byte fed after the switch), so
+ * that every split point must hand over exactly the right bytes. As the host does, the kit calls the parser no more
+ * once it switched.
  * A kit that finds no session fails. Sessions are expected to be small (a few KiB): the split checks are
  * quadratic in their length. Run with {@code -Dflowscope.kit.regenerate=true} to rewrite the expected
  * messages of sessions loaded from files with what the parser gives now (then review the diff).
@@ -221,7 +228,7 @@ public abstract class ParserConformanceKit {
                     h.data(segs.get(j));
                 }
             }
-            int before = h.messages.size();
+            int before = h.signatures().size();
             long later = segs.size() * 1000L;
             for (Timed seg : segs) {
                 h.feed(new Timed(seg.direction(), seg.bytes(), seg.ts() + later));
@@ -315,6 +322,8 @@ public abstract class ParserConformanceKit {
     @TestFactory
     Stream<DynamicTest> detectsItsOwnSessions() {
         return perSession("detect", s -> {
+            Assumptions.assumeTrue(s.switchedFrom() == null, "the session starts after a protocol switch: its parser is "
+                    + "handed the connection, never asked to detect it");
             Segment first = s.segments().get(0);
             Detection d = factory().detect(ByteBuffer.wrap(first.bytes()).asReadOnlyBuffer(), first.direction(), connection());
             assertEquals(Detection.MATCH, d, s.name() + ": first segment not detected");
@@ -382,6 +391,10 @@ public abstract class ParserConformanceKit {
         private final ProtocolParser parser;
         private final ParserContext context;
         private final List<L7Message> messages = new ArrayList<>();
+        /** Signatures of the messages, and the switch, in the order the parser gave them. */
+        private final List<Object> events = new ArrayList<>();
+        /** The switch the parser asked for, after which it is called no more. */
+        private SwitchRecord switched;
         private final long bound = factory().descriptor().maxStateBytes();
         private long now = T0;
         private int calls;
@@ -410,6 +423,19 @@ public abstract class ParserConformanceKit {
                 public void reportProblem(String kind, String message) {
                     // reported problems are allowed; they never stop the parser
                 }
+
+                @Override
+                public ProtocolSwitch switchedFrom() {
+                    return session.switchedFrom();
+                }
+
+                @Override
+                public void switchProtocol(ProtocolSwitch protocolSwitch) {
+                    if (switched == null) {
+                        switched = new SwitchRecord(protocolSwitch);
+                        events.add(switched);
+                    }
+                }
             };
             this.parser = factory().newParser(context);
         }
@@ -417,6 +443,7 @@ public abstract class ParserConformanceKit {
         @Override
         public void emit(L7Message message) {
             messages.add(message);
+            events.add(MessageSignature.of(message, T0));
         }
 
         /** A segment as the protocol's transport delivers it. */
@@ -433,25 +460,39 @@ public abstract class ParserConformanceKit {
                 return;
             }
             now = t.ts();
+            if (switched != null) {
+                switched.fed(t.direction(), t.bytes());
+                return;
+            }
             guard("onData", () -> parser.onData(t.direction(), ByteBuffer.wrap(t.bytes()).asReadOnlyBuffer(), t.ts()));
         }
 
         void datagram(Timed t, boolean truncated) {
             now = t.ts();
+            if (switched != null) {
+                switched.fed(t.direction(), t.bytes());
+                return;
+            }
             guard("onDatagram", () -> parser.onDatagram(t.direction(), ByteBuffer.wrap(t.bytes()).asReadOnlyBuffer(),
                     t.ts(), truncated));
         }
 
         void gap(Direction d, long lost) {
+            if (switched != null) {
+                switched.lost(d, lost);
+                return;
+            }
             guard("onGap", () -> parser.onGap(d, lost));
         }
 
         void close() {
-            guard("onClose", parser::onClose);
+            if (switched == null) {
+                guard("onClose", parser::onClose);
+            }
         }
 
         List<String> signatures() {
-            return messages.stream().map(m -> MessageSignature.of(m, T0)).toList();
+            return events.stream().map(Object::toString).toList();
         }
 
         private void guard(String call, Runnable r) {
@@ -462,12 +503,58 @@ public abstract class ParserConformanceKit {
             }
             // measuring walks the parser's objects: every call for small inputs, then every 64th
             if (++calls < 256 || calls % 64 == 0) {
-                long held = RetainedSize.of(parser, context, this, messages);
+                long held = RetainedSize.of(parser, context, this, messages, events);
                 if (held > bound) {
                     fail(session.name() + ": the parser holds " + held + " bytes (measured) after " + call
                             + ", over its stated bound of " + bound + " (it says it holds " + parser.retainedBytes() + ")");
                 }
             }
+        }
+    }
+
+    /** A switch the parser asked for, and what the new protocol gets from it on in each direction. */
+    private static final class SwitchRecord {
+        private final ProtocolSwitch protocolSwitch;
+        private final long[] length = new long[2];
+        private final java.util.zip.CRC32[] crc = {new java.util.zip.CRC32(), new java.util.zip.CRC32()};
+        private final long[] lost = new long[2];
+
+        SwitchRecord(ProtocolSwitch protocolSwitch) {
+            this.protocolSwitch = protocolSwitch;
+            for (ProtocolSwitch.HandedOver h : protocolSwitch.handedOver()) {
+                byte[] b = new byte[h.length()];
+                h.bytes().get(b);
+                fed(h.direction(), b);
+            }
+        }
+
+        void fed(Direction d, byte[] bytes) {
+            length[d.ordinal()] += bytes.length;
+            crc[d.ordinal()].update(bytes);
+        }
+
+        void lost(Direction d, long n) {
+            lost[d.ordinal()] += n;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("SWITCH ").append(protocolSwitch.protocolId());
+            L7Message r = protocolSwitch.request();
+            if (r != null) {
+                b.append(" request=").append(r.operation()).append(' ').append(r.resource());
+            }
+            if (!protocolSwitch.hints().isEmpty()) {
+                b.append(" hints=").append(protocolSwitch.hints());
+            }
+            for (Direction d : Direction.values()) {
+                b.append(d == Direction.CLIENT_TO_SERVER ? " client=" : " server=").append(length[d.ordinal()]).append(':')
+                        .append(String.format("%08x", crc[d.ordinal()].getValue()));
+                if (lost[d.ordinal()] > 0) {
+                    b.append("+lost").append(lost[d.ordinal()]);
+                }
+            }
+            return b.toString();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.flowscope.api.testkit;
 
 import io.flowscope.api.Direction;
+import io.flowscope.api.ProtocolSwitch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,11 @@ import java.util.List;
  * ---                              ends the current segment (two segments in a row, same direction)
  * = REQUEST GET / UNKNOWN bytes=27 version=1.1 t=+0..+0    an expected message (every field, see
  *                                  {@link MessageSignature}), in emission order
+ * = SWITCH http2 request=GET /a client=24:1a2b3c4d server=27:…   a protocol switch the parser asks for, with the
+ *                                  length and CRC-32 of each direction's bytes from the switch on (see the kit)
  * </pre>
+ * A session written in code can start after a switch ({@link Builder#switchedFrom}): its parser is told so by
+ * {@code ParserContext.switchedFrom()}.
  */
 public final class RecordedSession {
 
@@ -35,12 +40,20 @@ public final class RecordedSession {
     private final List<Segment> segments;
     private final List<String> expected;
     private final Path source;
+    private final ProtocolSwitch switchedFrom;
 
-    private RecordedSession(String name, List<Segment> segments, List<String> expected, Path source) {
+    private RecordedSession(String name, List<Segment> segments, List<String> expected, Path source,
+                            ProtocolSwitch switchedFrom) {
         this.name = name;
         this.segments = List.copyOf(segments);
         this.expected = List.copyOf(expected);
         this.source = source;
+        this.switchedFrom = switchedFrom;
+    }
+
+    /** The switch that handed this session's connection to the parser, or null when it was detected. */
+    public ProtocolSwitch switchedFrom() {
+        return switchedFrom;
     }
 
     /** The file the session was read from, or null for a session written in code. */
@@ -165,6 +178,7 @@ public final class RecordedSession {
         private final List<Segment> segments = new ArrayList<>();
         private final List<String> expected = new ArrayList<>();
         private Path source;
+        private ProtocolSwitch switchedFrom;
 
         private Builder(String name) {
             this.name = name;
@@ -192,9 +206,18 @@ public final class RecordedSession {
             return this;
         }
 
+        /**
+         * The connection came to the parser through this switch (the parser's {@code switchedFrom()}): the segments
+         * are what follows the switch point. The kit does not ask the factory to detect such a session.
+         */
+        public Builder switchedFrom(ProtocolSwitch from) {
+            this.switchedFrom = from;
+            return this;
+        }
+
         /** The session. */
         public RecordedSession build() {
-            return new RecordedSession(name, segments, expected, source);
+            return new RecordedSession(name, segments, expected, source, switchedFrom);
         }
     }
 }

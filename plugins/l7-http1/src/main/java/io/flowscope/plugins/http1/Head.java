@@ -21,6 +21,8 @@ final class Head {
     String reason;
     /** Method of the request this response answers (set by the response half). */
     String requestMethod;
+    /** Whether this response answers a request that offered an upgrade (set by the response half). */
+    boolean answersUpgrade;
 
     String version;
     String host;
@@ -29,6 +31,13 @@ final class Head {
     String traceId;
     String spanId;
     String userAgent;
+    /** The Upgrade header: the protocols a request offers, the one a 101 switches to; null without one. */
+    String upgrade;
+    /** HTTP2-Settings of a request that offers h2c (RFC 7540 §3.2.1): the client's SETTINGS, base64url. */
+    String http2Settings;
+
+    /** Header values kept for a protocol switch are cut to this: they are tokens and a few settings. */
+    static final int MAX_SWITCH_VALUE = 256;
 
     /** Values that repeat from one request of the connection to the next, decoded once; null for responses. */
     private RepeatedValues recent;
@@ -77,6 +86,19 @@ final class Head {
             return Map.of();
         }
         return recent != null ? recent.userAgentAttributes(userAgent) : Map.of("user_agent", userAgent);
+    }
+
+    /**
+     * The first protocol of the Upgrade header ({@code h2c} of {@code h2c, websocket}), or null without one. A 101
+     * names one, the one it switches to; a request may offer several, in order of preference.
+     */
+    String upgradeToken() {
+        if (upgrade == null) {
+            return null;
+        }
+        int comma = upgrade.indexOf(',');
+        String t = (comma < 0 ? upgrade : upgrade.substring(0, comma)).trim();
+        return t.isEmpty() ? null : t;
     }
 
     L7Message.Builder toResponse() {
@@ -174,6 +196,13 @@ final class Head {
                 if (nameIs(a, from, "content-length")) {
                     long v = parseLength(a, vs, valueEnd(a, vs, to));
                     contentLength = (contentLength >= 0 && v != contentLength) ? BAD_LENGTH : v;
+                } else if (nameIs(a, from, "http2-settings")) {
+                    http2Settings = ascii(a, vs, Math.min(valueEnd(a, vs, to), vs + MAX_SWITCH_VALUE));
+                }
+            }
+            case 7 -> {
+                if (nameIs(a, from, "upgrade")) {
+                    upgrade = ascii(a, vs, Math.min(valueEnd(a, vs, to), vs + MAX_SWITCH_VALUE));
                 }
             }
             case 17 -> {

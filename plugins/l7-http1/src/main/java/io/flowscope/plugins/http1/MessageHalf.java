@@ -42,14 +42,27 @@ final class MessageHalf {
     private State afterPeek;
     private boolean emitted;
     private boolean lossy;
+    /**
+     * Requests only: a copy of what the client says after a request that offers an upgrade, until its answer. The
+     * bytes are parsed as HTTP/1 all the same (as they are when the answer is not a 101, or never comes); a 101 hands
+     * the copy over to the new protocol (a client that did not wait for it) and ends HTTP/1.
+     */
+    private final HeldBytes held;
+    /** Whether the client's bytes are copied into {@link #held}; set where the upgrade request ended. */
+    private boolean holding;
+    private boolean holdFromHere;
+    /** Responses only: the 101 just completed, whose switch is made once the chunk it ends in is known. */
+    private Head switching;
 
     MessageHalf(Http1Parser conn, boolean isRequest) {
         this.conn = conn;
         this.isRequest = isRequest;
+        this.held = isRequest ? new HeldBytes() : null;
     }
 
     long retainedBytes() {
-        return buf.length + lineEnd.length * 4L + (head == null ? 0 : 256) + (recent == null ? 0 : RepeatedValues.maxRetainedBytes());
+        return buf.length + lineEnd.length * 4L + (head == null ? 0 : 256) + (recent == null ? 0 : RepeatedValues.maxRetainedBytes())
+                + (held == null ? 0 : held.retainedBytes());
     }
 
     void stop() {
@@ -61,6 +74,9 @@ final class MessageHalf {
         if (state == State.RESYNC && len == 0) {
             // a new chunk (packet, read) after lost bytes often starts a message: look for one right here
             atLineStart = true;
+        }
+        if (holding) {
+            hold(data, data.position(), data.limit(), ts);
         }
         process(data, data.position(), data.limit(), ts);
     }
@@ -79,10 +95,25 @@ final class MessageHalf {
                 case RESYNC -> resync(data, p, limit, ts);
                 case STOPPED -> limit;
             };
+            if (holdFromHere) {
+                // an upgrade request ended at p: the rest of this chunk is the first the client says after it
+                holdFromHere = false;
+                holding = true;
+                hold(data, p, limit, ts);
+            }
+        }
+        if (switching != null) {
+            // a 101 ended at p: the rest of this chunk is the new protocol's
+            Head h = switching;
+            switching = null;
+            conn.switchProtocols(h, data, p, limit, ts);
         }
     }
 
     void gap(long lost) {
+        if (holding) {
+            stopHolding(); // with a hole in it, the copy cannot be handed over whole
+        }
         switch (state) {
             case BODY, CHUNK_DATA -> {
                 if (lost <= remaining) {
@@ -143,6 +174,7 @@ final class MessageHalf {
     }
 
     void close() {
+        stopHolding();
         switch (state) {
             case PEEK -> {
                 len = 0;
@@ -159,6 +191,36 @@ final class MessageHalf {
         }
         reset();
         state = State.STOPPED;
+    }
+
+    /** The answer to the upgrade request was not a 101: the bytes after it were HTTP/1, as parsed. */
+    void upgradeDeclined() {
+        stopHolding();
+    }
+
+    /** Hands what was held to the new protocol (a 101 answered the upgrade request). */
+    void handOverHeld(io.flowscope.api.ProtocolSwitch.Builder to) {
+        if (holding) {
+            held.handOver(to);
+            holding = false;
+        }
+    }
+
+    /** Copies client bytes that may be the offered protocol's; past the bound the client is taken to speak HTTP/1. */
+    private void hold(ByteBuffer d, int p, int limit, long ts) {
+        if (p < limit && !held.add(d, p, limit, ts)) {
+            conn.context().reportProblem("upgrade_hold_full", "more than " + HeldBytes.MAX_BYTES
+                    + " client bytes before the answer to an upgrade request: taken as HTTP/1");
+            stopHolding();
+        }
+    }
+
+    private void stopHolding() {
+        if (held != null) {
+            holding = false;
+            holdFromHere = false;
+            held.clear();
+        }
     }
 
     /**
@@ -468,7 +530,7 @@ final class MessageHalf {
             return;
         }
         if (isRequest) {
-            conn.requestHeadParsed(head.method);
+            conn.requestHeadParsed(head.method, head.upgrade != null);
             decideRequestBody();
         } else {
             decideResponseBody();
@@ -497,6 +559,7 @@ final class MessageHalf {
             return;
         }
         head.requestMethod = conn.takeRequestMethod();
+        head.answersUpgrade = conn.answeredUpgrade();
         boolean noBody = code == 204 || code == 304 || code == 101 || "HEAD".equals(head.requestMethod)
                 || ("CONNECT".equals(head.requestMethod) && code >= 200 && code < 300);
         State body;
@@ -539,9 +602,19 @@ final class MessageHalf {
         head = null;
         len = 0;
         state = State.HEAD;
-        if (!isRequest && h != null && (h.statusCode == 101
-                || ("CONNECT".equals(h.requestMethod) && h.statusCode >= 200 && h.statusCode < 300))) {
-            conn.switchedProtocols();
+        if (isRequest && h != null && h.upgrade != null && conn.upgradeUnanswered() && !holding) {
+            // the client's next bytes are HTTP/1 or the offered protocol: the answer tells
+            holdFromHere = true;
+        }
+        if (!isRequest && h != null) {
+            if (h.statusCode == 101) {
+                conn.switchedProtocols();
+                switching = h;
+            } else if ("CONNECT".equals(h.requestMethod) && h.statusCode >= 200 && h.statusCode < 300) {
+                conn.switchedProtocols();
+            } else if (h.answersUpgrade) {
+                conn.upgradeDeclined();
+            }
         }
     }
 
@@ -556,7 +629,11 @@ final class MessageHalf {
             attributes.put("capture", "incomplete");
             m.attributes(attributes);
         }
-        conn.context().sink().emit(m.build());
+        L7Message message = m.build();
+        if (isRequest && head.upgrade != null) {
+            conn.upgradeRequested(message, head);
+        }
+        conn.context().sink().emit(message);
     }
 
     /** The message could not be parsed: report it as such and look for the next one. */

@@ -4,6 +4,7 @@ import io.flowscope.api.Direction;
 import io.flowscope.api.L7Message;
 import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParser;
+import io.flowscope.api.ProtocolSwitch;
 import io.flowscope.api.ResponseStatus;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -43,6 +44,24 @@ final class Http2Parser implements ProtocolParser {
     Http2Parser(ParserContext context, String protocol) {
         this.context = context;
         this.protocol = protocol;
+        ProtocolSwitch from = context.switchedFrom();
+        if (from != null) {
+            upgraded(from);
+        }
+    }
+
+    /**
+     * The connection came from HTTP/1.1's {@code Upgrade: h2c} ({@link Upgraded}): stream 1 is the upgraded request,
+     * when the switch carries it, and the client's HTTP2-Settings bound what the server sends.
+     */
+    private void upgraded(ProtocolSwitch from) {
+        if (from.request() != null) {
+            Upgraded.request(open(1).request, from.request());
+        }
+        if (!Upgraded.settings(from.hint("http2-settings"), (id, value) -> setting(fromClient, id, value))
+                && from.hint("http2-settings") != null) {
+            problem("bad_http2_settings", "the upgrade's HTTP2-Settings is not base64url SETTINGS");
+        }
     }
 
     @Override

@@ -82,4 +82,12 @@ final class Expected {
             "RESPONSE stream=9 12 SERVER_ERROR bytes=45 version=2 exception=UNIMPLEMENTED attrs={grpc_response_messages=0} t=+3000..+3000"
     );
 
+
+    /** Stream 1's request is the upgraded HTTP/1.1 one (its fields and times, no bytes of its own). */
+    static final List<String> UPGRADED = List.of(
+            "REQUEST stream=1 GET /index.html?x=1 UNKNOWN bytes=0 version=2 domain=127.0.0.1:8080 endpoint=/index.html t=+0..+0",
+            "RESPONSE stream=1 200 OK bytes=57 version=2 t=+0..+0",
+            "REQUEST stream=3 GET /missing UNKNOWN bytes=37 version=2 domain=127.0.0.1:8080 endpoint=/missing t=+1000..+1000",
+            // indexed 62 is the server's "server: Jetty(12.1.10)" of stream 1: its table was followed from the start
+            "RESPONSE stream=3 404 CLIENT_ERROR bytes=11 version=2 t=+2000..+2000");
 }

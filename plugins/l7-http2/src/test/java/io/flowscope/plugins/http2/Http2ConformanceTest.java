@@ -1,6 +1,8 @@
 package io.flowscope.plugins.http2;
 
 import io.flowscope.api.Direction;
+import io.flowscope.api.L7Message;
+import io.flowscope.api.ProtocolSwitch;
 import io.flowscope.api.ProtocolParserFactory;
 import io.flowscope.api.testkit.ParserConformanceKit;
 import io.flowscope.api.testkit.RecordedSession;
@@ -46,7 +48,23 @@ class Http2ConformanceTest extends ParserConformanceKit {
         all.add(written("written-concurrent-streams", WrittenSessions.concurrent(), Expected.CONCURRENT));
         all.add(written("written-resets-goaway", WrittenSessions.resets(), Expected.RESETS));
         all.add(written("written-joined-late", WrittenSessions.joinedLate(), Expected.JOINED_LATE));
+        all.add(upgraded());
         return all;
+    }
+
+    /** A connection handed over by HTTP/1.1's Upgrade: h2c: stream 1 answers the HTTP/1.1 request the switch carries. */
+    static RecordedSession upgraded() {
+        Object[] parts = WrittenSessions.upgraded();
+        RecordedSession.Builder b = RecordedSession.named("written-after-h2c-upgrade").switchedFrom(
+                ProtocolSwitch.to(Http2ParserFactory.PROTOCOL)
+                        .request(L7Message.request("http1").operation("GET").resource("/index.html?x=1")
+                                .domain("127.0.0.1:8080").version("1.1").time(T0, T0).bytes(181).build())
+                        .hint("upgrade", "h2c").hint("http2-settings", WrittenSessions.CURL_HTTP2_SETTINGS).build());
+        b.segment(Direction.SERVER_TO_CLIENT, (byte[]) parts[0]);
+        b.segment(Direction.CLIENT_TO_SERVER, (byte[]) parts[1]);
+        b.segment(Direction.SERVER_TO_CLIENT, (byte[]) parts[2]);
+        Expected.UPGRADED.forEach(b::expect);
+        return b.build();
     }
 
     static RecordedSession written(String name, Object[] parts, List<String> expected) {

@@ -162,6 +162,26 @@ final class WrittenSessions {
         return new Object[] {c1, s1, c2, s2};
     }
 
+    /** The HTTP2-Settings curl 7.88 sends with {@code Upgrade: h2c}: MAX_CONCURRENT_STREAMS 100, INITIAL_WINDOW_SIZE 10 MiB, ENABLE_PUSH 0. */
+    static final String CURL_HTTP2_SETTINGS = "AAMAAABkAAQAoAAAAAIAAAAA";
+
+    /**
+     * After {@code Upgrade: h2c} and a 101 (RFC 7540 §3.2), as Jetty answers curl: the server's SETTINGS and its
+     * response on stream 1 (the upgraded request's) without a preface; then the client's preface, SETTINGS, a second
+     * request on stream 3, and its answer. Segments: server, client, server.
+     */
+    static Object[] upgraded() {
+        byte[] s1 = H2.bytes().settings(0x3, 128, 0x4, 65535).windowUpdate(0, 1 << 20)
+                .headers(1, false, H2.Block.of().indexed(8).add("server", "Jetty(12.1.10)").build())
+                .data(1, true, "<html>ok</html>".getBytes()).build();
+        byte[] c1 = H2.bytes().preface().settings(0x3, 100, 0x4, 10485760, 0x2, 0).settingsAck()
+                .headers(3, true, H2.Block.of().indexed(2).indexed(6).literalIndexedName(4, "/missing")
+                        .literalIndexedName(1, "127.0.0.1:8080").build())
+                .build();
+        byte[] s2 = H2.bytes().settingsAck().headers(3, true, H2.Block.of().indexed(13).indexed(62).build()).build();
+        return new Object[] {s1, c1, s2};
+    }
+
     /** Segments alternating client, server, client, server. */
     static List<Object[]> segments(Object[] parts) {
         List<Object[]> out = new ArrayList<>();
