@@ -22,8 +22,19 @@ public final class CloseType {
     public static final int SERVER_DIRECT_RST = 15;
     /** The client reset the connection during the handshake. */
     public static final int CLIENT_OTHER_RST = 18;
-    /** SYN sent, never answered before the timeout. */
+    /** SYN sent (and maybe repeated), never answered before the timeout. */
     public static final int SERVER_SYN_MISS = 7;
+    /** The server answered the SYN, the client never acknowledged the SYN-ACK before the timeout. */
+    public static final int CLIENT_ACK_MISS = 10;
+    /** A new SYN (another initial sequence number) on the 4-tuple of a connection that never closed. */
+    public static final int CLIENT_PORT_REUSE = 13;
+    /** The server reset a connection during the handshake, after its SYN-ACK. */
+    public static final int SERVER_OTHER_RST = 19;
+    /**
+     * Flowscope's own, not DeepFlow's: the flow table was full and this flow, the nearest to its timeout, made room
+     * for a new one (its counts so far are reported; packets after would start a new flow).
+     */
+    public static final int EVICTED = 21;
 
     private CloseType() {
     }
@@ -33,8 +44,8 @@ public final class CloseType {
         return switch (closeType) {
             case NORMAL, FORCED_REPORT, SERVER_HALF_CLOSE, CLIENT_HALF_CLOSE -> 0;
             case TIMEOUT -> tcp ? 2 : 0;
-            case CLIENT_RST, CLIENT_OTHER_RST -> 4;
-            case SERVER_RST, SERVER_DIRECT_RST, SERVER_SYN_MISS -> 3;
+            case CLIENT_RST, CLIENT_OTHER_RST, CLIENT_ACK_MISS, CLIENT_PORT_REUSE -> 4;
+            case SERVER_RST, SERVER_DIRECT_RST, SERVER_SYN_MISS, SERVER_OTHER_RST -> 3;
             default -> 2;
         };
     }

@@ -67,6 +67,11 @@ public final class Flow {
     final int[] finAck = new int[2];
     final boolean[] finAcked = new boolean[2];
 
+    /** The flow's place in the generator's {@link ExpiryWheel}: its slot (-1 when not in it) and neighbours there. */
+    long wheelSlot = -1;
+    Flow wheelNext;
+    Flow wheelPrev;
+
     final TcpStream[] streams;
     /** State the payload handler keeps for this flow (the L7 session). */
     public Object attachment;

@@ -3,10 +3,7 @@ package io.flowscope.platform.flow;
 import io.flowscope.platform.budget.ByteBudget;
 import io.flowscope.platform.packet.MetaPacket;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -17,20 +14,16 @@ import java.util.function.LongSupplier;
  * packets, flags, retransmissions, zero windows; measures handshake RTT and TCP response time;
  * reassembles each TCP direction and hands ordered payload to the {@link FlowListener}.
  *
- * <p>Time is the packets' own clock, so a capture file expires flows exactly as a live capture would.
- * Single-threaded: one generator per capture thread.
+ * <p>Time is the packets' own clock, so a capture file expires flows exactly as a live capture would. Flows
+ * expire by the timeout of their TCP state ({@link FlowTimeouts}) on a timing wheel ({@link ExpiryWheel}): O(1)
+ * per flow, never a sweep of the table. The table is bounded: when it is full, the flow nearest to its timeout
+ * is reported (close type {@link CloseType#EVICTED}) to make room, counted. Single-threaded: one generator per
+ * capture thread.
  */
 public final class FlowGenerator {
 
-    /** Idle time after which an open TCP flow times out. */
-    public static final long TCP_IDLE_TIMEOUT = 300_000_000L;
-    /** Idle time after which a UDP or other flow ends. */
-    public static final long OTHER_IDLE_TIMEOUT = 30_000_000L;
-    /** Time a closed TCP flow stays to absorb its last ACKs and retransmitted FINs. */
-    public static final long CLOSED_LINGER = 2_000_000L;
-    /** A SYN that nobody answered for this long is a failed connection attempt. */
-    public static final long SYN_TIMEOUT = 5_000_000L;
-    private static final long SWEEP_EVERY = 1_000_000L;
+    /** Idle time after which an established TCP flow times out, by default. */
+    public static final long TCP_IDLE_TIMEOUT = FlowTimeouts.DEFAULTS.established();
     /** Flows that live on are reported at each minute boundary of the clock (DeepFlow's forced report). */
     public static final long REPORT_EVERY = 60_000_000L;
     /** Default bytes the out-of-order segments of all flows of a generator may take together: 64 MiB. */
@@ -43,13 +36,17 @@ public final class FlowGenerator {
     private final int maxFlows;
     private final Streams streams = new Streams();
     private final LongSupplier ids;
+    private final FlowTimeouts timeouts;
+    private final ExpiryWheel wheel = new ExpiryWheel();
+    private final ExpiryWheel.Due expireIfDue = this::expireIfDue;
     private final ByteBudget budget;
     private final Reassembly reassembly;
     /** Delivers what a stream evicted for another's need gives up (not the flow being processed). */
     private final Streams evicted = new Streams();
-    private long lastSweep;
+    /** Flow time at which the next wheel slot is due. */
+    private long nextTick = Long.MIN_VALUE;
     private long clock;
-    private long tableFull;
+    private long evictions;
     private long holeTimeouts;
     /** The minute (of the clock) whose forced reports were made; -1 before the first packet. */
     private long reportedMinute = -1;
@@ -57,14 +54,19 @@ public final class FlowGenerator {
     /**
      * @param ids         gives each new flow its id (the store's sequence, unique across imports)
      * @param serverPorts ports known to be servers' (the plugins' default ports), to orient flows without a handshake
-     * @param maxFlows    bound of the flow table; packets of new flows beyond it are counted and dropped
+     * @param maxFlows    bound of the flow table; over it the flow nearest to its timeout is evicted (reported)
      */
     public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows) {
-        this(listener, ids, serverPorts, maxFlows, new ByteBudget(DEFAULT_REASSEMBLY_BUDGET));
+        this(listener, ids, serverPorts, maxFlows, new ByteBudget(DEFAULT_REASSEMBLY_BUDGET), FlowTimeouts.DEFAULTS);
     }
 
-    /** The same, with the budget all flows' out-of-order bytes share. */
-    public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows, ByteBudget budget) {
+    /** The same, with the budget all flows' out-of-order bytes share and the timeouts by state. */
+    public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows, ByteBudget budget,
+                         FlowTimeouts timeouts) {
+        if (maxFlows < 1) {
+            throw new IllegalArgumentException("the flow table must hold at least one flow: " + maxFlows);
+        }
+        this.timeouts = timeouts;
         this.budget = budget;
         this.reassembly = new Reassembly(budget, s -> {
             evicted.flow = s.flow;
@@ -92,9 +94,9 @@ public final class FlowGenerator {
         return holeTimeouts;
     }
 
-    /** Packets of new flows dropped because the table was full. */
-    public long tableFullDrops() {
-        return tableFull;
+    /** Flows reported early (close type {@link CloseType#EVICTED}) because the table was full. */
+    public long evictions() {
+        return evictions;
     }
 
     /**
@@ -110,9 +112,9 @@ public final class FlowGenerator {
     }
 
     private void maybeSweep() {
-        if (clock - lastSweep >= SWEEP_EVERY) {
-            sweep(false);
-            lastSweep = clock;
+        if (clock >= nextTick) {
+            wheel.advance(clock, expireIfDue);
+            nextTick = (clock / ExpiryWheel.SLOT_MICROS + 1) * ExpiryWheel.SLOT_MICROS;
             long minute = clock / REPORT_EVERY;
             if (reportedMinute < 0) {
                 reportedMinute = minute;
@@ -148,22 +150,19 @@ public final class FlowGenerator {
             // the 4-tuple is reused by a new connection (a SYN after the close, or with a new initial
             // sequence number): the old flow is over
             if (!f.closed) {
-                f.closeType = CloseType.TIMEOUT;
+                f.closeType = CloseType.CLIENT_PORT_REUSE;
             }
             end(f);
-            table.remove(f.key);
+            remove(f);
             f = null;
         }
         if (f == null) {
-            if (table.size() >= maxFlows) {
-                sweep(true);
-                if (table.size() >= maxFlows) {
-                    tableFull++;
-                    return;
-                }
+            while (table.size() >= maxFlows) {
+                evictOne();
             }
             f = create(m);
             table.put(f.key, f);
+            wheel.schedule(f, ts + timeout(f));
         }
         if (f.ended) {
             return; // the last ACK or a retransmitted FIN of a flow already reported: absorbed
@@ -174,7 +173,13 @@ public final class FlowGenerator {
             f.tunnel = TunnelInfo.seen(f.tunnel, m, side);
         }
         if (tcp) {
+            long before = timeout(f);
             tcp(f, m, side, ts);
+            long after = timeout(f);
+            if (after < before) {
+                // a state with a shorter timeout (closing, closed): its deadline comes before the slot it is in
+                wheel.schedule(f, f.endTime + after);
+            }
         } else if (m.payloadWireLen > 0) {
             listener.datagram(f, side, m.buffer, m.payloadOffset, m.payloadLen, m.payloadWireLen, ts);
         }
@@ -189,6 +194,56 @@ public final class FlowGenerator {
             end(f);
         }
         table.clear();
+        wheel.clear();
+    }
+
+    /** Out of the table and the wheel. */
+    private void remove(Flow f) {
+        table.remove(f.key);
+        wheel.remove(f);
+    }
+
+    /**
+     * A flow whose wheel slot came: over if it has been silent for its state's timeout, else back in the wheel for
+     * its real deadline (packets since it was scheduled moved that later).
+     */
+    private void expireIfDue(Flow f) {
+        long deadline = f.endTime + timeout(f);
+        if (deadline > clock) {
+            wheel.schedule(f, deadline);
+            return;
+        }
+        if (!f.closed) {
+            f.closeType = expiredCloseType(f);
+        }
+        table.remove(f.key);
+        end(f);
+    }
+
+    /**
+     * The table is full: the flow nearest to its deadline goes (the wheel's earliest slot; one whose packets moved
+     * its deadline later is put back in its place first). A closed flow that only lingered loses nothing; any
+     * other is reported as evicted, counted.
+     */
+    private void evictOne() {
+        Flow f;
+        while ((f = wheel.earliest()) != null) {
+            long deadline = f.endTime + timeout(f);
+            if (deadline / ExpiryWheel.SLOT_MICROS > f.wheelSlot) {
+                wheel.schedule(f, deadline);
+                continue;
+            }
+            remove(f);
+            if (!f.ended) {
+                if (!f.closed) {
+                    f.closeType = CloseType.EVICTED;
+                }
+                evictions++;
+                end(f);
+            }
+            return;
+        }
+        throw new IllegalStateException("flow table full (" + table.size() + ") but no flow is scheduled to expire");
     }
 
     private Flow create(MetaPacket m) {
@@ -338,7 +393,10 @@ public final class FlowGenerator {
     private static int rstCloseType(Flow f, int side) {
         boolean established = f.synAckTime >= 0 && f.rttClient >= 0 || f.packets[0] + f.packets[1] > 3 && f.synTime < 0;
         if (side == 1) {
-            return f.synAckTime < 0 && f.synTime >= 0 ? CloseType.SERVER_DIRECT_RST : CloseType.SERVER_RST;
+            if (f.synTime >= 0 && f.synAckTime < 0) {
+                return CloseType.SERVER_DIRECT_RST; // refused: RST to the SYN
+            }
+            return f.synAckTime >= 0 && f.rttClient < 0 ? CloseType.SERVER_OTHER_RST : CloseType.SERVER_RST;
         }
         return established ? CloseType.CLIENT_RST : CloseType.CLIENT_OTHER_RST;
     }
@@ -352,45 +410,21 @@ public final class FlowGenerator {
         }
     }
 
-    private void sweep(boolean urgent) {
-        long now = clock;
-        List<Flow> done = null;
-        for (Iterator<Flow> it = table.values().iterator(); it.hasNext(); ) {
-            Flow f = it.next();
-            long idle = now - f.endTime;
-            long timeout = timeout(f);
-            if (urgent) {
-                timeout /= 4;
-            }
-            if (idle >= timeout) {
-                if (!f.closed) {
-                    f.closeType = expiredCloseType(f);
-                }
-                it.remove();
-                if (done == null) {
-                    done = new ArrayList<>();
-                }
-                done.add(f);
-            }
-        }
-        if (done != null) {
-            for (Flow f : done) {
-                end(f);
-            }
-        }
-    }
-
-    private static long timeout(Flow f) {
+    /** The silence after which the flow is over, by its state. */
+    private long timeout(Flow f) {
         if (!f.isTcp()) {
-            return OTHER_IDLE_TIMEOUT;
+            return timeouts.other();
         }
         if (f.closed) {
-            return CLOSED_LINGER;
+            return timeouts.closed();
         }
-        if (f.synAckTime < 0 && f.synTime >= 0 && f.packets[1] == 0) {
-            return SYN_TIMEOUT;
+        if (f.finSent[0] || f.finSent[1]) {
+            return timeouts.closing();
         }
-        return TCP_IDLE_TIMEOUT;
+        if (f.synTime >= 0 && f.rttClient < 0 && f.packets[0] == f.synCount && f.packets[1] == f.synAckCount) {
+            return timeouts.opening(); // SYNs and SYN-ACKs only: a handshake not (yet) completed
+        }
+        return timeouts.established();
     }
 
     private static int expiredCloseType(Flow f) {
@@ -399,6 +433,9 @@ public final class FlowGenerator {
         }
         if (f.synTime >= 0 && f.synAckTime < 0 && f.packets[1] == 0) {
             return CloseType.SERVER_SYN_MISS;
+        }
+        if (f.synAckTime >= 0 && f.rttClient < 0 && f.packets[0] == f.synCount) {
+            return CloseType.CLIENT_ACK_MISS; // SYN-ACK sent, nothing more from the client
         }
         if (f.finSent[0] && !f.finSent[1]) {
             return CloseType.CLIENT_HALF_CLOSE;

@@ -66,7 +66,7 @@ public final class Pipeline implements AutoCloseable {
                 new ByteBudget(settings.detectionBudget()), new ByteBudget(settings.pairingBudget()),
                 new ByteBudget(settings.parserStateBudget())));
         this.flows = new FlowGenerator(new PacketFlows(l7, writer, counters), ids, serverPorts, settings.maxFlows(),
-                new ByteBudget(settings.reassemblyBudget()));
+                new ByteBudget(settings.reassemblyBudget()), settings.flowTimeouts());
         this.fragments = new IpFragments(settings.fragmentBudget(), settings.fragmentTimeoutMicros());
         this.frames = new FrameInput(flows, fragments, counters, source, this::maybeTick);
         this.sockets = new SocketConnections(l7, ids, counters, settings.socketIdleMicros());
@@ -147,8 +147,8 @@ public final class Pipeline implements AutoCloseable {
         long h = flows.holeTimeouts();
         counters.error("tcp_hole_timeouts", h - foldedHoleTimeouts);
         foldedHoleTimeouts = h;
-        long t = flows.tableFullDrops();
-        counters.error("flow_table_full", t - foldedTableFull);
+        long t = flows.evictions();
+        counters.error("flow_table_evictions", t - foldedTableFull);
         foldedTableFull = t;
         long e = flows.reassemblyBudget().evictions();
         counters.error("reassembly_budget_evictions", e - foldedReassemblyEvictions);

@@ -1,13 +1,15 @@
 package io.flowscope.platform.pipeline;
 
 import io.flowscope.platform.flow.FlowGenerator;
+import io.flowscope.platform.flow.FlowTimeouts;
 import io.flowscope.platform.l7.L7Pipeline;
 import io.flowscope.platform.packet.IpFragments;
 
 /**
  * The bounds and clocks of one pipeline (docs/architecture.md lists the defaults and why).
  *
- * @param maxFlows              flows the flow table holds; packets of new flows beyond it are counted and dropped
+ * @param maxFlows              flows the flow table holds; over it the flow nearest to its timeout is reported
+ *                              early (close type 21, evicted) to make room, counted
  * @param reassemblyBudget      bytes of out-of-order TCP segments all flows may hold together
  * @param detectionBudget       bytes all connections may hold while their protocol is detected
  * @param pairingBudget         estimated bytes of all requests waiting for their responses
@@ -18,10 +20,11 @@ import io.flowscope.platform.packet.IpFragments;
  * @param socketIdleMicros      a traced socket without data for this long is ended as idle
  * @param fragmentBudget        bytes the incomplete IP datagrams (their fragments) may hold together
  * @param fragmentTimeoutMicros packet time after its first fragment when an incomplete datagram is given up
+ * @param flowTimeouts          how long a flow may be silent, by its TCP state
  */
 public record PipelineSettings(int maxFlows, long reassemblyBudget, long detectionBudget, long pairingBudget,
                                long parserStateBudget, long commitAgeMillis, boolean liveClock, long socketIdleMicros,
-                               long fragmentBudget, long fragmentTimeoutMicros) {
+                               long fragmentBudget, long fragmentTimeoutMicros, FlowTimeouts flowTimeouts) {
 
     /** Bound of the flow table by default. */
     public static final int DEFAULT_MAX_FLOWS = 2_000_000;
@@ -51,16 +54,22 @@ public record PipelineSettings(int maxFlows, long reassemblyBudget, long detecti
         return new PipelineSettings(DEFAULT_MAX_FLOWS, FlowGenerator.DEFAULT_REASSEMBLY_BUDGET,
                 L7Pipeline.DEFAULT_DETECTION_BUDGET, L7Pipeline.DEFAULT_PAIRING_BUDGET,
                 L7Pipeline.DEFAULT_PARSER_STATE_BUDGET, commitAgeMillis, liveClock, FlowGenerator.TCP_IDLE_TIMEOUT,
-                IpFragments.DEFAULT_BUDGET, IpFragments.DEFAULT_TIMEOUT_MICROS);
+                IpFragments.DEFAULT_BUDGET, IpFragments.DEFAULT_TIMEOUT_MICROS, FlowTimeouts.DEFAULTS);
     }
 
     public PipelineSettings withReassemblyBudget(long bytes) {
         return new PipelineSettings(maxFlows, bytes, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros);
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, flowTimeouts);
     }
 
     public PipelineSettings withFragments(long budgetBytes, long timeoutMicros) {
         return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros, budgetBytes, timeoutMicros);
+                commitAgeMillis, liveClock, socketIdleMicros, budgetBytes, timeoutMicros, flowTimeouts);
+    }
+
+    /** The same with another flow table: its bound and its timeouts by state. */
+    public PipelineSettings withFlowTable(int maxFlows, FlowTimeouts timeouts) {
+        return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, timeouts);
     }
 }

@@ -32,7 +32,7 @@ class FlowGeneratorTest {
     private final ByteArrayOutputStream[] streams = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
     private final List<String> gaps = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(1);
-    private final FlowGenerator gen = new FlowGenerator(new FlowListener() {
+    private final FlowListener listener = new FlowListener() {
         @Override
         public void payload(Flow flow, int side, ByteBuffer b, int off, int len, long ts) {
             for (int i = 0; i < len; i++) {
@@ -50,7 +50,13 @@ class FlowGeneratorTest {
         public void flowEnded(Flow flow) {
             ended.add(flow);
         }
-    }, ids::getAndIncrement, Set.of(6379), 1000);
+    };
+    private FlowGenerator gen = generator(1000);
+
+    private FlowGenerator generator(int maxFlows) {
+        return new FlowGenerator(listener, ids::getAndIncrement, Set.of(6379), maxFlows,
+                new io.flowscope.platform.budget.ByteBudget(FlowGenerator.DEFAULT_REASSEMBLY_BUDGET), FlowTimeouts.DEFAULTS);
+    }
     private final PacketDecoder decoder = new PacketDecoder();
     private final MetaPacket m = new MetaPacket();
     private long now = 1_000_000_000L;
@@ -204,7 +210,86 @@ class FlowGeneratorTest {
         gen.finish();
         assertThat(ended).hasSize(2);
         assertThat(ended.get(0).synCount).isEqualTo(2);
-        assertThat(ended.get(0).closeType).isEqualTo(CloseType.TIMEOUT);
+        assertThat(ended.get(0).closeType).isEqualTo(CloseType.CLIENT_PORT_REUSE);
         assertThat(ended.get(1).synCount).isEqualTo(1);
+    }
+
+    /** Moves the clock by {@code micros} with a packet of an unrelated UDP flow. */
+    private void tick(long micros) {
+        send(udp4(v4("9.9.9.9"), 1111, v4("8.8.8.8"), 2222, ascii("x")), micros);
+    }
+
+    private List<Integer> tcpCloseTypes() {
+        return ended.stream().filter(Flow::isTcp).map(f -> f.closeType).toList();
+    }
+
+    @Test
+    void anUnansweredSynExpiresAfterTheOpeningTimeoutAsServerSynMiss() {
+        c2s(100, 0, SYN, "");
+        c2s(100, 0, SYN, "");         // the client repeats it
+        tick(4_800_000);
+        assertThat(tcpCloseTypes()).isEmpty();
+        tick(300_000);                // 5 s after the last SYN
+        assertThat(tcpCloseTypes()).containsExactly(CloseType.SERVER_SYN_MISS);
+        assertThat(ended.stream().filter(Flow::isTcp).findFirst().orElseThrow().synCount).isEqualTo(2);
+    }
+
+    @Test
+    void aSynAckTheClientNeverAcknowledgesIsClientAckMiss() {
+        c2s(100, 0, SYN, "");
+        s2c(500, 101, SYN | ACK, "");
+        s2c(500, 101, SYN | ACK, "");  // the server repeats it
+        tick(5_100_000);
+        assertThat(tcpCloseTypes()).containsExactly(CloseType.CLIENT_ACK_MISS);
+    }
+
+    @Test
+    void anEstablishedFlowWaitsTheEstablishedTimeoutFromItsLastPacket() {
+        handshake();
+        tick(200_000_000);
+        c2s(101, 501, PSH | ACK, "ping");    // moves its deadline: the wheel slot it sat in is not the end
+        tick(299_000_000);
+        assertThat(tcpCloseTypes()).isEmpty();
+        tick(2_000_000);
+        assertThat(tcpCloseTypes()).containsExactly(CloseType.TIMEOUT);
+    }
+
+    @Test
+    void aHalfClosedFlowEndsAfterTheClosingTimeoutNotTheEstablishedOne() {
+        handshake();
+        c2s(101, 501, FIN | ACK, "");        // the client closes its side; the server never does
+        tick(34_000_000);
+        assertThat(tcpCloseTypes()).isEmpty();
+        tick(2_000_000);
+        assertThat(tcpCloseTypes()).containsExactly(CloseType.CLIENT_HALF_CLOSE);
+    }
+
+    @Test
+    void aServerResetAfterItsSynAckIsServerOtherRst() {
+        c2s(100, 0, SYN, "");
+        s2c(500, 101, SYN | ACK, "");
+        s2c(501, 0, RST, "");
+        gen.finish();
+        assertThat(tcpCloseTypes()).containsExactly(CloseType.SERVER_OTHER_RST);
+    }
+
+    @Test
+    void aFullTableEvictsTheFlowNearestToItsTimeoutAndCountsIt() {
+        gen = generator(3);
+        handshake();                          // established: 300 s
+        c2s(101, 501, PSH | ACK, "GET");
+        for (int i = 0; i < 4; i++) {         // unanswered SYNs: 5 s each
+            send(tcp4(v4("10.7.0." + (i + 1)), 30000 + i, S, 80, 1, 0, SYN, 1000, ascii("")), 1000);
+        }
+        // a table of 3: the established flow and two SYNs fit; each further SYN evicts the oldest SYN
+        assertThat(gen.evictions()).isEqualTo(2);
+        assertThat(gen.activeFlows()).isEqualTo(3);
+        assertThat(ended).extracting(f -> f.closeType).containsExactly(CloseType.EVICTED, CloseType.EVICTED);
+        assertThat(ended).extracting(f -> f.port0).containsExactly(30000, 30001);
+        s2c(501, 104, PSH | ACK, "200");      // the real flow lived on, whole
+        gen.finish();
+        Flow real = ended.stream().filter(f -> f.port0 == 40000).findFirst().orElseThrow();
+        assertThat(real.packets).containsExactly(3, 2);
+        assertThat(real.closeType).isEqualTo(CloseType.FORCED_REPORT);
     }
 }

@@ -51,7 +51,7 @@ class ReassemblyBoundsTest {
             @Override
             public void flowEnded(Flow flow) {
             }
-        }, new AtomicLong()::incrementAndGet, Set.of(), 1_000_000, budget);
+        }, new AtomicLong()::incrementAndGet, Set.of(), 1_000_000, budget, FlowTimeouts.DEFAULTS);
     }
 
     void send(byte[] ip, long advance) {
