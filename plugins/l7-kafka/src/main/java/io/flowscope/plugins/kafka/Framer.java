@@ -25,6 +25,14 @@ final class Framer {
         /** Whether bytes at {@code at} of the buffer (size prefix included) look like a message's start. */
         boolean plausibleStart(ByteBuffer data, int at, int limit);
 
+        /**
+         * Bytes {@code [from, from + n)} of {@code data} are the message's body from {@code offset} on, in order, the
+         * head's already copied: for a side that reads a message past its head as it passes. After a gap inside
+         * the message ({@code f.incomplete}) they are not where the message's layout puts them.
+         */
+        default void body(Framer f, ByteBuffer data, int from, int n, long offset) {
+        }
+
         /** A whole message (its head in the framer), or one a gap cut ({@code incomplete}). */
         void message(Framer f, long endMicros);
 
@@ -88,6 +96,7 @@ final class Framer {
                 data.get(p, head, headLength, keep);
                 headLength += keep;
             }
+            side.body(this, data, p, n, size - remaining);
             p += n;
             remaining -= n;
             if (!checked && (headLength >= CHECKED_HEAD || remaining == 0)) {
