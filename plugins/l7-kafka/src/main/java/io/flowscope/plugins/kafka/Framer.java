@@ -26,11 +26,17 @@ final class Framer {
         boolean plausibleStart(ByteBuffer data, int at, int limit);
 
         /**
-         * Bytes {@code [from, from + n)} of {@code data} are the message's body from {@code offset} on, in order, the
-         * head's already copied: for a side that reads a message past its head as it passes. After a gap inside
-         * the message ({@code f.incomplete}) they are not where the message's layout puts them.
+         * A message's first {@link #CHECKED_HEAD} bytes (in the head; fewer if it is shorter or a gap cut them) passed
+         * the check: called once per message, always before {@link #message}. Returns whether the side reads the
+         * whole body as it passes; if so, it reads those first bytes from the head and is given the rest through
+         * {@link #body}, until the message ends or a gap cuts it.
          */
-        default void body(Framer f, ByteBuffer data, int from, int n, long offset) {
+        default boolean begins(Framer f) {
+            return false;
+        }
+
+        /** The next bytes {@code [from, from + n)} of {@code data} of a message whose body the side reads, in order. */
+        default void body(ByteBuffer data, int from, int n) {
         }
 
         /** A whole message (its head in the framer), or one a gap cut ({@code incomplete}). */
@@ -55,6 +61,8 @@ final class Framer {
     private boolean checked;
     /** A gap fell inside the head: bytes after it are not where the head's offsets say. */
     private boolean headCut;
+    /** The side reads this message's body as it passes (and no gap cut it since). */
+    private boolean streaming;
     /** Lost the boundaries: looking for a message start. */
     private boolean lost;
     private long lastMicros;
@@ -96,7 +104,9 @@ final class Framer {
                 data.get(p, head, headLength, keep);
                 headLength += keep;
             }
-            side.body(this, data, p, n, size - remaining);
+            if (streaming) {
+                side.body(data, p, n);
+            }
             p += n;
             remaining -= n;
             if (!checked && (headLength >= CHECKED_HEAD || remaining == 0)) {
@@ -106,6 +116,7 @@ final class Framer {
                     loseSync();
                     continue;
                 }
+                streaming = side.begins(this) && !headCut;
             }
             if (remaining == 0) {
                 inBody = false;
@@ -128,6 +139,7 @@ final class Framer {
         incomplete = false;
         headCut = false;
         checked = false;
+        streaming = false;
         inBody = true;
     }
 
@@ -152,6 +164,7 @@ final class Framer {
             // the message survives: its end is still known
             remaining -= lostBytes;
             incomplete = true;
+            streaming = false; // what follows is not where the message's layout puts it
             headCut |= headLength < HEAD_BYTES;
             return;
         }

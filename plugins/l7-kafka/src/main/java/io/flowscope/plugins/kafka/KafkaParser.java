@@ -223,43 +223,39 @@ final class KafkaParser implements ProtocolParser {
 
     private final class ResponseSide implements Framer.Side {
 
-        /** Whether this response was looked at for topic names (after its correlation id). */
-        private boolean namesDecided;
         private ByteBuffer headView;
+        /** The request the response being read answers ({@code key << 16 | version}), -1 when not seen. */
+        private int request = -1;
 
-        /** Streams the responses that name topics with their ids through {@link #topicNames}, whatever their length. */
+        /**
+         * The request a response answers is known from its first bytes (taken from the waiting ones once, here);
+         * the responses that name topics with their ids are then read whole through {@link #topicNames}, whatever
+         * their length.
+         */
         @Override
-        public void body(Framer f, ByteBuffer data, int from, int n, long offset) {
-            if (offset == 0) {
-                namesDecided = false;
-                topicNames.stop();
+        public boolean begins(Framer f) {
+            request = f.headLength < 4 ? -1 : pending.take(i32(f.head, 0));
+            if (request < 0 || !f.headIntact()) {
+                return false;
             }
-            if (f.incomplete) {
-                topicNames.stop(); // after a gap the fields are not where the layout says
-                return;
-            }
-            if (namesDecided) {
-                if (topicNames.running()) {
-                    topicNames.feed(data, from, from + n);
-                }
-                return;
-            }
-            if (offset + n < 4) {
-                return; // its correlation id, which tells the layout, is not in yet
-            }
-            namesDecided = true;
-            int request = pending.peek(i32(f.head, 0));
-            int[] program = request < 0 ? null : TopicNamesReader.programFor(request >>> 16, request & 0xffff);
+            int[] program = TopicNamesReader.programFor(request >>> 16, request & 0xffff);
             if (program == null) {
-                return;
+                return false;
             }
             topicIds.beginResponse(request >>> 16 == ApiKeys.METADATA);
             topicNames.start(program);
             if (headView == null) {
                 headView = ByteBuffer.wrap(f.head);
             }
-            // the bytes so far are all in the head (the framer takes a message's first 8 bytes alone)
-            topicNames.feed(headView, 4, (int) Math.min(offset + n, f.headLength));
+            topicNames.feed(headView, 4, f.headLength); // the bytes after the correlation id so far
+            return true;
+        }
+
+        @Override
+        public void body(ByteBuffer data, int from, int n) {
+            if (topicNames.running()) {
+                topicNames.feed(data, from, from + n);
+            }
         }
 
         @Override
@@ -281,13 +277,14 @@ final class KafkaParser implements ProtocolParser {
         public void message(Framer f, long endMicros) {
             byte[] b = f.head;
             int n = f.headLength;
+            int request = this.request;
+            this.request = -1; // taken by begins(), which the framer calls first, once per message
             if (n < 4) {
                 return;
             }
             int correlationId = i32(b, 0);
             L7Message.Builder m = L7Message.response(KafkaParserFactory.PROTOCOL).streamId(correlationId)
                     .time(f.startMicros, endMicros).bytes(f.size + 4L);
-            int request = pending.take(correlationId);
             if (request < 0) {
                 // its request was not seen: the body's layout is unknown
                 m.status(ResponseStatus.UNKNOWN);

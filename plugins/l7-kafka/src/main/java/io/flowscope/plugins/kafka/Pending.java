@@ -56,12 +56,6 @@ final class Pending {
         return -1;
     }
 
-    /** The request with this id, as {@code key << 16 | version}, left waiting; -1 when none waits. */
-    int peek(int correlationId) {
-        int k = indexOf(correlationId);
-        return k < 0 ? -1 : apiVersion[(head + k) % correlation.length];
-    }
-
     /** Removes the request with this id (and the older ones) and gives {@code key << 16 | version}, or -1. */
     int take(int correlationId) {
         int k = indexOf(correlationId);

@@ -55,8 +55,8 @@ final class TopicIds {
 
         @Override
         public int hashCode() {
-            long h = high ^ low;
-            return (int) (h >> 32) ^ (int) h;
+            // not Kafka's Uuid.hashCode (high ^ low), under which ids differing alike in both halves all collide
+            return Long.hashCode(high * 0x9e3779b97f4a7c15L + low);
         }
     }
 
