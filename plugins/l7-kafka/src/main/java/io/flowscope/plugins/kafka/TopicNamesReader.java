@@ -66,7 +66,7 @@ final class TopicNamesReader {
             .end()
             .build();
 
-    /** DescribeTopicPartitions v0 (the admin client's describeTopics since Kafka 3.8). */
+    /** DescribeTopicPartitions v0 (KIP-966: topics with their partitions, paged, for the admin client). */
     static final int[] DESCRIBE_TOPIC_PARTITIONS = new Program()
             .tags()
             .skip(4)                                             // throttle_time_ms
