@@ -60,6 +60,11 @@ class KafkaCaptureTest {
             assertThat(summary.errors()).isEmpty();
             try (Connection c = store.connection()) {
                 assertThat(KafkaCaptureSummary.flowscope(c)).isEqualTo(clients);
+                // Produce v13 and Fetch v13+ give topic ids: every one is named from the capture's Metadata and
+                // CreateTopics responses (one Produce per record sent)
+                Map<String, Integer> byId = KafkaCaptureSummary.topicsById(c);
+                assertThat(byId).containsEntry("Produce orders", 7).containsEntry("Produce payments", 3);
+                assertThat(byId.keySet()).allMatch(k -> k.endsWith(" orders") || k.endsWith(" payments"), "no id left unnamed");
             }
         }
 

@@ -58,6 +58,10 @@ class KafkaGoldenTest {
                     assertThat(rs.getInt(3)).isEqualTo(3);
                     assertThat(rs.next()).isFalse();
                 }
+                // kafka-clients 4.1 produces (v13) and fetches (v18) by topic id; the admin client's CreateTopics and
+                // the producer's Metadata, on other connections, named the ids
+                assertThat(KafkaCaptureSummary.topicsById(c)).isEqualTo(java.util.Map.of(
+                        "Produce orders", 7, "Produce payments", 3, "Fetch payments", 2));
                 List<String> ours = GoldenRowsTest.rows(c, "l7_flow_log", HEADER);
                 if (Boolean.getBoolean("flowscope.golden.update")) {
                     Files.write(ROWS, ours, StandardCharsets.UTF_8);

@@ -139,6 +139,28 @@ public record KafkaCaptureSummary(Map<String, Integer> requests, List<Integer> e
         return new KafkaCaptureSummary(requests, List.copyOf(errors));
     }
 
+    /**
+     * The topics of the Produce and Fetch requests that name theirs by id (v13+, kafka-clients 4.x against a 4.x
+     * broker), by {@code "<api> <endpoint>"}: Flowscope names them from the Metadata and CreateTopics responses of
+     * the capture's other connections. An id left unnamed counts under {@code "<api> unnamed <status>"}.
+     */
+    public static Map<String, Integer> topicsById(Connection c) throws SQLException {
+        Map<String, Integer> topics = new TreeMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT request_type, endpoint, attributes FROM flow_log.l7_flow_log"
+                     + " WHERE l7_protocol = " + L7_PROTOCOL + " AND request_type IN ('Produce', 'Fetch')"
+                     + " AND attributes LIKE '%\"topic_id\"%'")) {
+            while (rs.next()) {
+                String attributes = rs.getString(3);
+                java.util.regex.Matcher status = java.util.regex.Pattern.compile("\"topic_name_status\":\"(\\w+)\"")
+                        .matcher(attributes);
+                String topic = status.find() ? "unnamed " + status.group(1) : rs.getString(2);
+                topics.merge(rs.getString(1) + " " + topic, 1, Integer::sum);
+            }
+        }
+        return topics;
+    }
+
     /** DeepFlow's l7_protocol of Kafka. */
     public static final int L7_PROTOCOL = 100;
 

@@ -28,6 +28,7 @@ final class ApiKeys {
     static final int CREATE_TOPICS = 19;
     static final int API_VERSIONS = 18;
     static final int ENVELOPE = 58;
+    static final int DESCRIBE_TOPIC_PARTITIONS = 75;
 
     private static final int COUNT = 93;
     private static final String[] NAMES = new String[COUNT];
@@ -170,6 +171,11 @@ final class ApiKeys {
     /** Whether a client may send this version of this key (up to {@link #NEWER_VERSIONS} above the highest known). */
     static boolean validVersion(int key, int version) {
         return known(key) && version >= 0 && version <= MAX_VERSION[key] + NEWER_VERSIONS;
+    }
+
+    /** The highest version Kafka 4.3 defines for this key, -1 for a key newer than this table. */
+    static int maxVersion(int key) {
+        return known(key) ? MAX_VERSION[key] : -1;
     }
 
     /** The api's name ({@code Produce}, {@code ApiVersions}); {@code ApiKey<n>} for a key newer than this table. */

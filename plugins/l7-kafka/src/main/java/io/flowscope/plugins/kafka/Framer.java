@@ -25,6 +25,20 @@ final class Framer {
         /** Whether bytes at {@code at} of the buffer (size prefix included) look like a message's start. */
         boolean plausibleStart(ByteBuffer data, int at, int limit);
 
+        /**
+         * A message's first {@link #CHECKED_HEAD} bytes (in the head; fewer if it is shorter or a gap cut them) passed
+         * the check: called once per message, always before {@link #message}. Returns whether the side reads the
+         * whole body as it passes; if so, it reads those first bytes from the head and is given the rest through
+         * {@link #body}, until the message ends or a gap cuts it.
+         */
+        default boolean begins(Framer f) {
+            return false;
+        }
+
+        /** The next bytes {@code [from, from + n)} of {@code data} of a message whose body the side reads, in order. */
+        default void body(ByteBuffer data, int from, int n) {
+        }
+
         /** A whole message (its head in the framer), or one a gap cut ({@code incomplete}). */
         void message(Framer f, long endMicros);
 
@@ -47,6 +61,8 @@ final class Framer {
     private boolean checked;
     /** A gap fell inside the head: bytes after it are not where the head's offsets say. */
     private boolean headCut;
+    /** The side reads this message's body as it passes (and no gap cut it since). */
+    private boolean streaming;
     /** Lost the boundaries: looking for a message start. */
     private boolean lost;
     private long lastMicros;
@@ -88,6 +104,9 @@ final class Framer {
                 data.get(p, head, headLength, keep);
                 headLength += keep;
             }
+            if (streaming) {
+                side.body(data, p, n);
+            }
             p += n;
             remaining -= n;
             if (!checked && (headLength >= CHECKED_HEAD || remaining == 0)) {
@@ -97,6 +116,7 @@ final class Framer {
                     loseSync();
                     continue;
                 }
+                streaming = side.begins(this) && !headCut;
             }
             if (remaining == 0) {
                 inBody = false;
@@ -119,6 +139,7 @@ final class Framer {
         incomplete = false;
         headCut = false;
         checked = false;
+        streaming = false;
         inBody = true;
     }
 
@@ -143,6 +164,7 @@ final class Framer {
             // the message survives: its end is still known
             remaining -= lostBytes;
             incomplete = true;
+            streaming = false; // what follows is not where the message's layout puts it
             headCut |= headLength < HEAD_BYTES;
             return;
         }

@@ -7,8 +7,6 @@ import io.flowscope.api.ProtocolParser;
 import io.flowscope.api.ResponseStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +18,10 @@ import java.util.Map;
 final class KafkaParser implements ProtocolParser {
 
     static final long MAX_STATE_BYTES = 2L * Framer.HEAD_BYTES + 8L * Pending.MAX + 4096;
+    /** Attribute of a request that names its topic by id (Produce v13+, Fetch v13+): the id, as Kafka prints it. */
+    static final String TOPIC_ID = "topic_id";
+    /** Attribute of such a request whose id no response named: {@code unknown} or {@code ambiguous}. */
+    static final String TOPIC_NAME_STATUS = "topic_name_status";
     /** Client ids and topic names are cut here (Kafka allows 249-byte topic names). */
     static final int MAX_NAME = 255;
 
@@ -39,13 +41,15 @@ final class KafkaParser implements ProtocolParser {
     private final RequestBody body = new RequestBody();
     private final LastString clientId = new LastString();
     private final LastString topic = new LastString();
-    private Map<String, String> clientAttributes = Map.of();
-    private String attributesFor;
+    private final ConnectionTopics topicIds;
+    private final TopicNamesReader topicNames;
 
-    KafkaParser(ParserContext context) {
+    KafkaParser(ParserContext context, TopicIds ids) {
         this.context = context;
         this.requests = new Framer(new RequestSide(), "malformed_request");
         this.responses = new Framer(new ResponseSide(), "malformed_response");
+        this.topicIds = new ConnectionTopics(ids, context);
+        this.topicNames = new TopicNamesReader(topicIds);
     }
 
     @Override
@@ -65,7 +69,8 @@ final class KafkaParser implements ProtocolParser {
 
     @Override
     public long retainedBytes() {
-        return 2L * Framer.HEAD_BYTES + pending.retainedBytes() + 2L * MAX_NAME + 512;
+        // the heads, the waiting requests, the last client id and topic, the name being streamed, the last topic id
+        return 2L * Framer.HEAD_BYTES + pending.retainedBytes() + 3L * MAX_NAME + 768;
     }
 
     /** Whether these bytes can be a request header: a known api key, a valid version, a plausible client id. */
@@ -104,25 +109,6 @@ final class KafkaParser implements ProtocolParser {
 
     private static String version(int v) {
         return v >= 0 && v < VERSIONS.length ? VERSIONS[v] : Integer.toString(v);
-    }
-
-    private Map<String, String> attributes(String id, boolean incomplete) {
-        if (incomplete) {
-            Map<String, String> m = new LinkedHashMap<>();
-            if (id != null) {
-                m.put("client_id", id);
-            }
-            m.put("capture", "incomplete");
-            return m;
-        }
-        if (id == null) {
-            return Map.of();
-        }
-        if (!id.equals(attributesFor)) {
-            attributesFor = id;
-            clientAttributes = Map.of("client_id", id);
-        }
-        return clientAttributes;
     }
 
     private final class RequestSide implements Framer.Side {
@@ -170,6 +156,8 @@ final class KafkaParser implements ProtocolParser {
                     .operation(ApiKeys.name(key)).version(version(version))
                     .time(f.startMicros, endMicros).bytes(f.size + 4L);
             String id = null;
+            String topicId = null;
+            String topicStatus = null;
             boolean flexible = ApiKeys.flexible(key, version);
             int headerVersion = ApiKeys.requestHeaderVersion(key, version);
             Cursor c = cursor.reset(b, 8, n);
@@ -191,8 +179,11 @@ final class KafkaParser implements ProtocolParser {
                 if (body.topicFrom != RequestBody.NONE) {
                     name = topic.of(b, body.topicFrom, Math.min(body.topicLength, MAX_NAME));
                 } else if (body.topicIdFrom != RequestBody.NONE) {
-                    name = Base64.getUrlEncoder().withoutPadding()
-                            .encodeToString(java.util.Arrays.copyOfRange(b, body.topicIdFrom, body.topicIdFrom + 16));
+                    // named by id: the name a Metadata response (on any connection of the cluster) gave it, else the id
+                    topicIds.resolve(b, body.topicIdFrom);
+                    name = topicIds.name != null ? topicIds.name : topicIds.idText;
+                    topicId = topicIds.idText;
+                    topicStatus = topicIds.status;
                 }
                 if (name != null) {
                     m.endpoint(name);
@@ -204,7 +195,18 @@ final class KafkaParser implements ProtocolParser {
                     m.trace(body.trace.traceId, body.trace.spanId);
                 }
             }
-            m.attributes(attributes(id, f.incomplete));
+            if (id != null) {
+                m.attribute("client_id", id);
+            }
+            if (topicId != null) {
+                m.attribute(TOPIC_ID, topicId);
+                if (topicStatus != null) {
+                    m.attribute(TOPIC_NAME_STATUS, topicStatus);
+                }
+            }
+            if (f.incomplete) {
+                m.attribute("capture", "incomplete");
+            }
             if (expectResponse) {
                 pending.add(correlationId, key, version);
             } else {
@@ -220,6 +222,41 @@ final class KafkaParser implements ProtocolParser {
     }
 
     private final class ResponseSide implements Framer.Side {
+
+        private ByteBuffer headView;
+        /** The request the response being read answers ({@code key << 16 | version}), -1 when not seen. */
+        private int request = -1;
+
+        /**
+         * The request a response answers is known from its first bytes (taken from the waiting ones once, here);
+         * the responses that name topics with their ids are then read whole through {@link #topicNames}, whatever
+         * their length.
+         */
+        @Override
+        public boolean begins(Framer f) {
+            request = f.headLength < 4 ? -1 : pending.take(i32(f.head, 0));
+            if (request < 0 || !f.headIntact()) {
+                return false;
+            }
+            int[] program = TopicNamesReader.programFor(request >>> 16, request & 0xffff);
+            if (program == null) {
+                return false;
+            }
+            topicIds.beginResponse(request >>> 16 == ApiKeys.METADATA);
+            topicNames.start(program);
+            if (headView == null) {
+                headView = ByteBuffer.wrap(f.head);
+            }
+            topicNames.feed(headView, 4, f.headLength); // the bytes after the correlation id so far
+            return true;
+        }
+
+        @Override
+        public void body(ByteBuffer data, int from, int n) {
+            if (topicNames.running()) {
+                topicNames.feed(data, from, from + n);
+            }
+        }
 
         @Override
         public boolean plausibleHead(int size, byte[] head, int n) {
@@ -240,13 +277,14 @@ final class KafkaParser implements ProtocolParser {
         public void message(Framer f, long endMicros) {
             byte[] b = f.head;
             int n = f.headLength;
+            int request = this.request;
+            this.request = -1; // taken by begins(), which the framer calls first, once per message
             if (n < 4) {
                 return;
             }
             int correlationId = i32(b, 0);
             L7Message.Builder m = L7Message.response(KafkaParserFactory.PROTOCOL).streamId(correlationId)
                     .time(f.startMicros, endMicros).bytes(f.size + 4L);
-            int request = pending.take(correlationId);
             if (request < 0) {
                 // its request was not seen: the body's layout is unknown
                 m.status(ResponseStatus.UNKNOWN);
@@ -275,6 +313,7 @@ final class KafkaParser implements ProtocolParser {
             if (f.incomplete) {
                 m.attributes(Map.of("capture", "incomplete"));
             }
+            topicNames.stop();
             context.sink().emit(m.build());
         }
 

@@ -16,7 +16,8 @@ import org.pf4j.Extension;
  * Kafka, detected from the client's first request: a size that the header fits in, a known api key with a
  * version Kafka defines, a non-negative correlation id and a client id of printable ASCII. A request without a
  * client id proves less, so it is taken only when the whole request is in the first bytes and its size says so.
- * The server never speaks first: its bytes are never taken as proof. The port is only a hint.
+ * The server never speaks first: its bytes are never taken as proof. The port is only a hint. Stateless but for
+ * the topic ids its parsers learn together, which are locked (the host shares one factory between pipelines).
  */
 @Extension
 public final class KafkaParserFactory implements ProtocolParserFactory {
@@ -72,8 +73,19 @@ public final class KafkaParserFactory implements ProtocolParserFactory {
         return body < size && size + 4 <= DETECT_WINDOW ? Detection.NEED_MORE_DATA : Detection.NO_MATCH;
     }
 
+    /**
+     * Topic ids → names for every connection this factory parses: the host keeps one factory per plugin and gives
+     * it to every pipeline, so a Produce on one connection is named by the Metadata another asked (see {@link TopicIds}).
+     */
+    private final TopicIds topicIds = new TopicIds();
+
     @Override
     public ProtocolParser newParser(ParserContext context) {
-        return new KafkaParser(context);
+        return new KafkaParser(context, topicIds);
+    }
+
+    /** The topic ids learned so far, for tests. */
+    TopicIds topicIds() {
+        return topicIds;
     }
 }

@@ -23,15 +23,20 @@ final class Harness {
     private long now = 1_000;
 
     Harness() {
+        this(new KafkaParserFactory(), "10.0.0.1", 40000, "10.0.0.2", 9092, 0);
+    }
+
+    /** A connection from {@code client:clientPort} to {@code server:serverPort} in a network namespace, parsed by {@code factory}. */
+    Harness(KafkaParserFactory factory, String client, int clientPort, String server, int serverPort, long namespace) {
         ConnectionInfo connection;
         try {
-            connection = ConnectionInfo.builder(Transport.TCP).client(InetAddress.getByName("10.0.0.1"), 40000)
-                    .server(InetAddress.getByName("10.0.0.2"), 9092).build();
+            connection = ConnectionInfo.builder(Transport.TCP).client(InetAddress.getByName(client), clientPort)
+                    .server(InetAddress.getByName(server), serverPort).networkNamespace(namespace).build();
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
         MessageSink sink = messages::add;
-        parser = new KafkaParserFactory().newParser(new ParserContext() {
+        parser = factory.newParser(new ParserContext() {
             @Override
             public MessageSink sink() {
                 return sink;

@@ -6,6 +6,8 @@ import java.util.List;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -78,9 +80,14 @@ final class KafkaBytes {
     }
 
     static ProduceRequestData produce(int version, String topic, int partition, short acks, MemoryRecords records) {
+        return produce(version, topic, TOPIC_ID, partition, acks, records);
+    }
+
+    /** A Produce naming its topic by {@code id} from v13 on. */
+    static ProduceRequestData produce(int version, String topic, Uuid id, int partition, short acks, MemoryRecords records) {
         ProduceRequestData.TopicProduceData t = new ProduceRequestData.TopicProduceData();
         if (version >= 13) {
-            t.setTopicId(TOPIC_ID);
+            t.setTopicId(id);
         } else {
             t.setName(topic);
         }
@@ -107,9 +114,14 @@ final class KafkaBytes {
     }
 
     static FetchRequestData fetch(int version, String topic, int... partitions) {
+        return fetch(version, topic, TOPIC_ID, partitions);
+    }
+
+    /** A Fetch naming its topic by {@code id} from v13 on. */
+    static FetchRequestData fetch(int version, String topic, Uuid id, int... partitions) {
         FetchRequestData.FetchTopic t = new FetchRequestData.FetchTopic();
         if (version >= 13) {
-            t.setTopicId(TOPIC_ID);
+            t.setTopicId(id);
         } else {
             t.setTopic(topic);
         }
@@ -171,5 +183,67 @@ final class KafkaBytes {
                 .setPartitionIndex(0).setLeaderId(1).setReplicaNodes(List.of(1)).setIsrNodes(List.of(1)));
         m.topics().add(t);
         return m;
+    }
+
+    /** A topic id made from a number, as Kafka prints it in its tests' fixtures: distinct, never a reserved one. */
+    static Uuid topicId(int n) {
+        return new Uuid(0x5eed_0000_0000_0000L | n, 0x7a11_0000_0000_0000L | n);
+    }
+
+    /**
+     * A Metadata response of {@code cluster} (three brokers) naming these topics with these ids, each with
+     * {@code partitions} partitions on three replicas.
+     */
+    static MetadataResponseData metadataResponse(String cluster, java.util.Map<String, Uuid> topics, int partitions) {
+        MetadataResponseData m = new MetadataResponseData().setClusterId(cluster).setControllerId(1);
+        for (int b = 1; b <= 3; b++) {
+            m.brokers().add(new MetadataResponseData.MetadataResponseBroker().setNodeId(b).setHost("broker-" + b + ".example")
+                    .setPort(9092).setRack("rack-" + b));
+        }
+        topics.forEach((name, id) -> {
+            MetadataResponseData.MetadataResponseTopic t = new MetadataResponseData.MetadataResponseTopic().setName(name)
+                    .setTopicId(id).setTopicAuthorizedOperations(0x0ff8);
+            for (int p = 0; p < partitions; p++) {
+                t.partitions().add(new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(p)
+                        .setLeaderId(1 + p % 3).setLeaderEpoch(4).setReplicaNodes(List.of(1, 2, 3))
+                        .setIsrNodes(List.of(1, 2, 3)).setOfflineReplicas(List.of()));
+            }
+            m.topics().add(t);
+        });
+        return m;
+    }
+
+    /** A CreateTopics response: each topic made (its id, its configs as a broker lists them) or refused with {@code error}. */
+    static CreateTopicsResponseData createTopicsResponse(java.util.Map<String, Uuid> topics, short error) {
+        CreateTopicsResponseData r = new CreateTopicsResponseData();
+        topics.forEach((name, id) -> {
+            CreateTopicsResponseData.CreatableTopicResult t = new CreateTopicsResponseData.CreatableTopicResult()
+                    .setName(name).setErrorCode(error);
+            if (error == 0) {
+                t.setTopicId(id).setNumPartitions(3).setReplicationFactor((short) 1);
+                for (String c : List.of("cleanup.policy", "compression.type", "retention.ms", "segment.bytes")) {
+                    t.configs().add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(c).setValue("v")
+                            .setConfigSource((byte) 5));
+                }
+            } else {
+                t.setErrorMessage("Topic '" + name + "' already exists.").setTopicConfigErrorCode(error);
+            }
+            r.topics().add(t);
+        });
+        return r;
+    }
+
+    /** A DescribeTopicPartitions response naming these topics, one partition each. */
+    static DescribeTopicPartitionsResponseData describeTopicPartitionsResponse(java.util.Map<String, Uuid> topics) {
+        DescribeTopicPartitionsResponseData r = new DescribeTopicPartitionsResponseData();
+        topics.forEach((name, id) -> {
+            DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic t =
+                    new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic().setName(name).setTopicId(id);
+            t.partitions().add(new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponsePartition()
+                    .setPartitionIndex(0).setLeaderId(1).setReplicaNodes(List.of(1)).setIsrNodes(List.of(1))
+                    .setEligibleLeaderReplicas(List.of(1)).setLastKnownElr(null));
+            r.topics().add(t);
+        });
+        return r;
     }
 }

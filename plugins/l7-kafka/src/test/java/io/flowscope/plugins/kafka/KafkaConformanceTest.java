@@ -52,7 +52,7 @@ class KafkaConformanceTest extends ParserConformanceKit {
 
     @Override
     protected List<RecordedSession> sessions() {
-        return List.of(producerStart(), consumerInFlight(), fireAndForget(), errors(), olderClient(), traced());
+        return List.of(producerStart(), consumerInFlight(), fireAndForget(), errors(), olderClient(), traced(), byTopicId());
     }
 
     private static ApiVersionsRequestData apiVersions() {
@@ -172,6 +172,23 @@ class KafkaConformanceTest extends ParserConformanceKit {
                 .segment(Direction.SERVER_TO_CLIENT, response(ApiKeys.PRODUCE, 12, 5, KafkaBytes.produceResponse(12, "orders", (short) 0)))
                 .expect("REQUEST stream=5 Produce orders-1 UNKNOWN bytes=196 version=12 endpoint=orders trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00f067aa0ba902b7 attrs={client_id=producer-1} t=+0..+0")
                 .expect("RESPONSE stream=5 0 OK bytes=57 version=12 t=+1000..+1000")
+                .build();
+    }
+
+    /** Kafka 4.1's producer: Metadata v13 names the topic's id, Produce v13 gives only the id (and is named). */
+    private static RecordedSession byTopicId() {
+        java.util.Map<String, org.apache.kafka.common.Uuid> orders = java.util.Map.of("orders", KafkaBytes.TOPIC_ID);
+        return RecordedSession.named("a producer by topic id: Metadata v13, then Produce v13 named from it")
+                .segment(Direction.CLIENT_TO_SERVER, request(ApiKeys.METADATA, 13, 1, "producer-1", KafkaBytes.metadata("orders")))
+                .segment(Direction.SERVER_TO_CLIENT, response(ApiKeys.METADATA, 13, 1, KafkaBytes.metadataResponse("c1", orders, 3)))
+                .segment(Direction.CLIENT_TO_SERVER, request(ApiKeys.PRODUCE, 13, 2, "producer-1",
+                        KafkaBytes.produce(13, null, 2, (short) -1, KafkaBytes.records("hello"))))
+                .segment(Direction.SERVER_TO_CLIENT, response(ApiKeys.PRODUCE, 13, 2, KafkaBytes.produceResponse(13, null, (short) 0)))
+                .expect("REQUEST stream=1 Metadata orders UNKNOWN bytes=53 version=13 endpoint=orders attrs={client_id=producer-1} t=+0..+0")
+                .expect("RESPONSE stream=1 0 OK bytes=282 version=13 t=+1000..+1000")
+                .expect("REQUEST stream=2 Produce orders-2 UNKNOWN bytes=132 version=13 endpoint=orders"
+                        + " attrs={client_id=producer-1, topic_id=EjRWeJq83vAP7cuph2VDIQ} t=+2000..+2000")
+                .expect("RESPONSE stream=2 0 OK bytes=66 version=13 t=+3000..+3000")
                 .build();
     }
 }
