@@ -6,8 +6,11 @@ import org.pf4j.ExtensionPoint;
 /**
  * Extension point of an L7 protocol. Annotate the implementation with {@code @org.pf4j.Extension}.
  *
- * <p>One instance serves every connection: it must be stateless and thread-safe. Per-connection state
- * lives in the {@link ProtocolParser} it creates.
+ * <p>One instance serves every connection of every pipeline (each live source and each import runs on a thread of
+ * its own): it must be thread-safe. Per-connection state lives in the {@link ProtocolParser} it creates. State
+ * that spans connections (Kafka's topic names, learned from Metadata on one connection and used by Fetch on
+ * another) may live in the factory when it is bounded, its evictions reported, and every access to it safe
+ * from several threads at once.
  */
 public interface ProtocolParserFactory extends ExtensionPoint {
 
