@@ -60,6 +60,11 @@ final class ImportCommand implements Callable<Integer> {
             + "(repeatable); a missing or empty one is reported. Imports through a running server use the server's plugins.")
     List<Path> pluginsDirs = new ArrayList<>();
 
+    @Option(names = "--max-flows", paramLabel = "N", description = "Flows the flow table holds at once (default: "
+            + io.flowscope.platform.pipeline.PipelineSettings.DEFAULT_MAX_FLOWS + "); over it the longest idle "
+            + "flow is reported early (close type 21) and counted. Bounds the import's memory (docs/import.md).")
+    Integer maxFlows;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files.")
     List<Path> files;
 
@@ -69,6 +74,10 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliLogging.configure();
+        if (maxFlows != null && maxFlows < 1) {
+            err.println("flowscope import: --max-flows must be at least 1, not " + maxFlows);
+            return 2;
+        }
         URI server = target.server;
         Path dataDir = target.dataDir != null ? target.dataDir : FlowscopeSettings.defaultDataDir();
         if (server == null) {
@@ -97,7 +106,11 @@ final class ImportCommand implements Callable<Integer> {
              Store store = Store.embedded(dataDir)) {
             host.statuses().stream().filter(s -> !"STARTED".equals(s.state()))
                     .forEach(s -> err.println("flowscope: plugin " + s.id() + " is " + s.state() + ": " + s.lastError()));
-            CaptureImporter importer = new CaptureImporter(host, store);
+            io.flowscope.platform.pipeline.PipelineSettings settings = io.flowscope.platform.pipeline.PipelineSettings.forFiles();
+            if (maxFlows != null) {
+                settings = settings.withFlowTable(maxFlows, settings.flowTimeouts());
+            }
+            CaptureImporter importer = new CaptureImporter(new io.flowscope.platform.pipeline.Pipelines(host, store, null), settings);
             for (Path file : files) {
                 FileSummary s;
                 if (!Files.isRegularFile(file)) {
@@ -120,6 +133,9 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private boolean viaServer(URI server, List<FileSummary> summaries) throws IOException, InterruptedException {
+        if (maxFlows != null) {
+            err.println("flowscope import: --max-flows is not used: the server at " + server + " imports with its own bounds");
+        }
         if (!pluginsDirs.isEmpty()) {
             err.println("flowscope import: --plugins-dir is not used: the server at " + server + " parses with its own "
                     + "plugins (see GET /api/v1/plugins; start it with --plugins-dir to add some)");

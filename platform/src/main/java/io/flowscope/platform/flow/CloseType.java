@@ -31,7 +31,7 @@ public final class CloseType {
     /** The server reset a connection during the handshake, after its SYN-ACK. */
     public static final int SERVER_OTHER_RST = 19;
     /**
-     * Flowscope's own, not DeepFlow's: the flow table was full and this flow, the nearest to its timeout, made room
+     * Flowscope's own, not DeepFlow's: the flow table was full and this flow, the longest idle, made room
      * for a new one (its counts so far are reported; packets after would start a new flow).
      */
     public static final int EVICTED = 21;

@@ -67,10 +67,9 @@ public final class Flow {
     final int[] finAck = new int[2];
     final boolean[] finAcked = new boolean[2];
 
-    /** The flow's place in the generator's {@link ExpiryWheel}: its slot (-1 when not in it) and neighbours there. */
-    long wheelSlot = -1;
-    Flow wheelNext;
-    Flow wheelPrev;
+    /** The flow's places in the generator's wheels: by deadline (expiry) and by last activity (eviction). */
+    final ExpiryWheel.Node byDeadline = new ExpiryWheel.Node(this);
+    final ExpiryWheel.Node byActivity = new ExpiryWheel.Node(this);
 
     final TcpStream[] streams;
     /** State the payload handler keeps for this flow (the L7 session). */

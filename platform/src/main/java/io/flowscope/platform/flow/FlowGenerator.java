@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Time is the packets' own clock, so a capture file expires flows exactly as a live capture would. Flows
  * expire by the timeout of their TCP state ({@link FlowTimeouts}) on a timing wheel ({@link ExpiryWheel}): O(1)
- * per flow, never a sweep of the table. The table is bounded: when it is full, the flow nearest to its timeout
- * is reported (close type {@link CloseType#EVICTED}) to make room, counted. Single-threaded: one generator per
+ * per flow, never a sweep of the table. The table is bounded: when it is full, the longest idle flow (to the
+ * second, on a second wheel by last activity) is reported (close type {@link CloseType#EVICTED}) to make room,
+ * counted. Single-threaded: one generator per
  * capture thread.
  */
 public final class FlowGenerator {
@@ -38,6 +39,7 @@ public final class FlowGenerator {
     private final LongSupplier ids;
     private final FlowTimeouts timeouts;
     private final ExpiryWheel wheel = new ExpiryWheel();
+    private final ExpiryWheel idle = new ExpiryWheel();
     private final ExpiryWheel.Due expireIfDue = this::expireIfDue;
     private final ByteBudget budget;
     private final Reassembly reassembly;
@@ -54,7 +56,7 @@ public final class FlowGenerator {
     /**
      * @param ids         gives each new flow its id (the store's sequence, unique across imports)
      * @param serverPorts ports known to be servers' (the plugins' default ports), to orient flows without a handshake
-     * @param maxFlows    bound of the flow table; over it the flow nearest to its timeout is evicted (reported)
+     * @param maxFlows    bound of the flow table; over it the longest idle flow is evicted (reported)
      */
     public FlowGenerator(FlowListener listener, LongSupplier ids, Set<Integer> serverPorts, int maxFlows) {
         this(listener, ids, serverPorts, maxFlows, new ByteBudget(DEFAULT_REASSEMBLY_BUDGET), FlowTimeouts.DEFAULTS);
@@ -114,6 +116,7 @@ public final class FlowGenerator {
     private void maybeSweep() {
         if (clock >= nextTick) {
             wheel.advance(clock, expireIfDue);
+            idle.windowEndsAt(clock);
             nextTick = (clock / ExpiryWheel.SLOT_MICROS + 1) * ExpiryWheel.SLOT_MICROS;
             long minute = clock / REPORT_EVERY;
             if (reportedMinute < 0) {
@@ -162,7 +165,8 @@ public final class FlowGenerator {
             }
             f = create(m);
             table.put(f.key, f);
-            wheel.schedule(f, ts + timeout(f));
+            wheel.schedule(f.byDeadline, ts + timeout(f));
+            idle.schedule(f.byActivity, ts);
         }
         if (f.ended) {
             return; // the last ACK or a retransmitted FIN of a flow already reported: absorbed
@@ -178,7 +182,7 @@ public final class FlowGenerator {
             long after = timeout(f);
             if (after < before) {
                 // a state with a shorter timeout (closing, closed): its deadline comes before the slot it is in
-                wheel.schedule(f, f.endTime + after);
+                wheel.schedule(f.byDeadline, f.endTime + after);
             }
         } else if (m.payloadWireLen > 0) {
             listener.datagram(f, side, m.buffer, m.payloadOffset, m.payloadLen, m.payloadWireLen, ts);
@@ -195,42 +199,48 @@ public final class FlowGenerator {
         }
         table.clear();
         wheel.clear();
+        idle.clear();
     }
 
     /** Out of the table and the wheel. */
     private void remove(Flow f) {
         table.remove(f.key);
-        wheel.remove(f);
+        wheel.remove(f.byDeadline);
+        idle.remove(f.byActivity);
     }
 
     /**
      * A flow whose wheel slot came: over if it has been silent for its state's timeout, else back in the wheel for
      * its real deadline (packets since it was scheduled moved that later).
      */
-    private void expireIfDue(Flow f) {
+    private void expireIfDue(ExpiryWheel.Node n) {
+        Flow f = n.flow;
         long deadline = f.endTime + timeout(f);
         if (deadline > clock) {
-            wheel.schedule(f, deadline);
+            wheel.schedule(n, deadline);
             return;
         }
         if (!f.closed) {
             f.closeType = expiredCloseType(f);
         }
         table.remove(f.key);
+        idle.remove(f.byActivity);
         end(f);
     }
 
     /**
-     * The table is full: the flow nearest to its deadline goes (the wheel's earliest slot; one whose packets moved
-     * its deadline later is put back in its place first). A closed flow that only lingered loses nothing; any
-     * other is reported as evicted, counted.
+     * The table is full: the longest idle flow goes, oldest first within its second (the activity wheel's
+     * earliest slot; one with packets since it was placed there is put in the slot of its last packet first).
+     * The tail of a closed conversation is as recent as its last packet, so a flood of new flows takes older
+     * ones first. A closed flow that only lingered loses nothing; any other is reported as evicted, counted.
      */
     private void evictOne() {
-        Flow f;
-        while ((f = wheel.earliest()) != null) {
-            long deadline = f.endTime + timeout(f);
-            if (deadline / ExpiryWheel.SLOT_MICROS > f.wheelSlot) {
-                wheel.schedule(f, deadline);
+        idle.windowEndsAt(clock); // every last packet, up to this one, within the wheel's window
+        ExpiryWheel.Node n;
+        while ((n = idle.earliest()) != null) {
+            Flow f = n.flow;
+            if (f.endTime / ExpiryWheel.SLOT_MICROS > n.slot) {
+                idle.schedule(n, f.endTime);
                 continue;
             }
             remove(f);

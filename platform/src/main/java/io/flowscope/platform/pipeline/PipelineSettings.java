@@ -8,7 +8,7 @@ import io.flowscope.platform.packet.IpFragments;
 /**
  * The bounds and clocks of one pipeline (docs/architecture.md lists the defaults and why).
  *
- * @param maxFlows              flows the flow table holds; over it the flow nearest to its timeout is reported
+ * @param maxFlows              flows the flow table holds; over it the longest idle flow is reported
  *                              early (close type 21, evicted) to make room, counted
  * @param reassemblyBudget      bytes of out-of-order TCP segments all flows may hold together
  * @param detectionBudget       bytes all connections may hold while their protocol is detected

@@ -274,19 +274,25 @@ class FlowGeneratorTest {
     }
 
     @Test
-    void aFullTableEvictsTheFlowNearestToItsTimeoutAndCountsIt() {
+    void aFullTableEvictsTheLongestIdleFlowAndCountsIt() {
         gen = generator(3);
-        handshake();                          // established: 300 s
-        c2s(101, 501, PSH | ACK, "GET");
-        for (int i = 0; i < 4; i++) {         // unanswered SYNs: 5 s each
+        for (int i = 0; i < 2; i++) {         // two unanswered SYNs
             send(tcp4(v4("10.7.0." + (i + 1)), 30000 + i, S, 80, 1, 0, SYN, 1000, ascii("")), 1000);
         }
-        // a table of 3: the established flow and two SYNs fit; each further SYN evicts the oldest SYN
+        now += 1_100_000;                     // a second later, a real connection
+        handshake();
+        c2s(101, 501, PSH | ACK, "GET");
+        for (int i = 2; i < 4; i++) {         // two more SYNs: the table of 3 is full, the old SYNs go
+            send(tcp4(v4("10.7.0." + (i + 1)), 30000 + i, S, 80, 1, 0, SYN, 1000, ascii("")), 1000);
+        }
         assertThat(gen.evictions()).isEqualTo(2);
         assertThat(gen.activeFlows()).isEqualTo(3);
         assertThat(ended).extracting(f -> f.closeType).containsExactly(CloseType.EVICTED, CloseType.EVICTED);
         assertThat(ended).extracting(f -> f.port0).containsExactly(30000, 30001);
-        s2c(501, 104, PSH | ACK, "200");      // the real flow lived on, whole
+        now += 1_100_000;                     // (order within one second is the order flows came)
+        s2c(501, 104, PSH | ACK, "200");      // the real flow lived on, whole, and is active again
+        send(tcp4(v4("10.7.0.9"), 30009, S, 80, 1, 0, SYN, 1000, ascii("")), 1000); // evicts the SYN idle longest
+        assertThat(ended).extracting(f -> f.port0).containsExactly(30000, 30001, 30002);
         gen.finish();
         Flow real = ended.stream().filter(f -> f.port0 == 40000).findFirst().orElseThrow();
         assertThat(real.packets).containsExactly(3, 2);
