@@ -2,6 +2,7 @@ package io.flowscope.platform.pipeline;
 
 import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.l7.L7Pipeline;
+import io.flowscope.platform.metrics.network.NetworkMetrics;
 import io.flowscope.platform.packet.IpFragments;
 
 /**
@@ -18,10 +19,20 @@ import io.flowscope.platform.packet.IpFragments;
  * @param socketIdleMicros      a traced socket without data for this long is ended as idle
  * @param fragmentBudget        bytes the incomplete IP datagrams (their fragments) may hold together
  * @param fragmentTimeoutMicros packet time after its first fragment when an incomplete datagram is given up
+ * @param maxMetricRows         network_map rows a second (and a minute) of the network metrics holds; flows of
+ *                              edges beyond it go to one overflow row, counted ({@link NetworkMetrics})
  */
 public record PipelineSettings(int maxFlows, long reassemblyBudget, long detectionBudget, long pairingBudget,
                                long parserStateBudget, long commitAgeMillis, boolean liveClock, long socketIdleMicros,
-                               long fragmentBudget, long fragmentTimeoutMicros) {
+                               long fragmentBudget, long fragmentTimeoutMicros, int maxMetricRows) {
+
+    /** The same, with the default bound of the network metrics. */
+    public PipelineSettings(int maxFlows, long reassemblyBudget, long detectionBudget, long pairingBudget,
+                            long parserStateBudget, long commitAgeMillis, boolean liveClock, long socketIdleMicros,
+                            long fragmentBudget, long fragmentTimeoutMicros) {
+        this(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget, commitAgeMillis, liveClock,
+                socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, NetworkMetrics.DEFAULT_MAX_ROWS);
+    }
 
     /** Bound of the flow table by default. */
     public static final int DEFAULT_MAX_FLOWS = 2_000_000;
@@ -56,11 +67,16 @@ public record PipelineSettings(int maxFlows, long reassemblyBudget, long detecti
 
     public PipelineSettings withReassemblyBudget(long bytes) {
         return new PipelineSettings(maxFlows, bytes, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros);
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, maxMetricRows);
     }
 
     public PipelineSettings withFragments(long budgetBytes, long timeoutMicros) {
         return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros, budgetBytes, timeoutMicros);
+                commitAgeMillis, liveClock, socketIdleMicros, budgetBytes, timeoutMicros, maxMetricRows);
+    }
+
+    public PipelineSettings withMaxMetricRows(int rows) {
+        return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, rows);
     }
 }

@@ -128,7 +128,7 @@ final class DuckDbQueryPolicy {
             "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "INTERVAL",
             "UUID", "NULL", "TIMESTAMP_TZ", "TIME_TZ", "TIMESTAMP_SEC", "BIT");
 
-    private static final Set<String> SCHEMAS = Set.of("", "flow_log", "event", "main", "information_schema", "pg_catalog");
+    private static final Set<String> SCHEMAS = Set.of("", "flow_log", "event", "flow_metrics", "main", "information_schema", "pg_catalog");
     private static final Pattern WIDTH = Pattern.compile("\\d+");
 
     private final Map<String, Double> storedColumns;

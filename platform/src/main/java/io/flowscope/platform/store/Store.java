@@ -35,7 +35,10 @@ public interface Store extends AutoCloseable {
     /** The runner of users' read-only SQL. */
     UserSql sql();
 
-    /** Retention: deletes the l4, l7 and process-event rows whose {@code time} is before {@code cutoff}, all of them or none. */
+    /**
+     * Retention: deletes the l4, l7, process-event and network metric rows whose {@code time} is before
+     * {@code cutoff}, all of them or none.
+     */
     void deleteBefore(Instant cutoff) throws SQLException;
 
     @Override
