@@ -36,7 +36,7 @@ class NetworkMetricsCaptureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nginx-http1.pcap", "redis.pcap", "kafka.pcap", "mariadb.pcap", "postgresql-15.pcap",
-        "dnsmasq-dns.pcap", "grpc.pcap"})
+        "dnsmasq-dns.pcap", "grpc.pcap", "metrics/redis-minute.pcap"})
     void minuteRowsAreTheSumOfTheirSecondRows(String capture) throws Exception {
         try (DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
             Importing.importFile(store, CAPTURES.resolve(capture));
@@ -69,6 +69,32 @@ class NetworkMetricsCaptureTest {
         }
     }
 
+    /**
+     * The recorded Redis traffic across a minute boundary: two minutes of rows, the long connection's edge in
+     * both, its second rows summing to each, and the refused connections counted as server resets.
+     */
+    @org.junit.jupiter.api.Test
+    void aCaptureAcrossAMinuteBoundaryHasTwoMinutes() throws Exception {
+        try (DuckDbStore store = DuckDbStore.open(dir.resolve("data"))) {
+            Importing.importFile(store, CAPTURES.resolve("metrics/redis-minute.pcap"));
+            try (Connection c = store.connection()) {
+                assertThat(rows(c, """
+                        SELECT strftime(time, '%H:%M:%S') AS minute, server_port, new_flow, closed_flow,
+                               server_reset, tcp_establish_fail
+                        FROM flow_metrics."network_map.1m" ORDER BY time, server_port""").toString())
+                        .isEqualTo("[{minute=15:54:00, server_port=6390, new_flow=17, closed_flow=16, server_reset=0, "
+                                + "tcp_establish_fail=0}, {minute=15:54:00, server_port=6391, new_flow=3, closed_flow=3, "
+                                + "server_reset=3, tcp_establish_fail=3}, {minute=15:55:00, server_port=6390, new_flow=14, "
+                                + "closed_flow=15, server_reset=0, tcp_establish_fail=0}, {minute=15:55:00, "
+                                + "server_port=6391, new_flow=3, closed_flow=3, server_reset=3, tcp_establish_fail=3}]");
+                // the long connection: alive in both minutes, a row in (almost) every second it sent GET
+                assertThat(rows(c, """
+                        SELECT count(DISTINCT time) AS seconds FROM flow_metrics."network_map.1s"
+                        WHERE server_port = 6390""").get(0).get("seconds")).isEqualTo(7L);
+            }
+        }
+    }
+
     /** What the flows of l4_flow_log counted, the seconds of network_map counted; each edge once per end in network. */
     private static void assertSecondsAddUpToTheFlows(Connection c) throws Exception {
         Map<String, Object> flows = rows(c, """
@@ -84,6 +110,8 @@ class NetworkMetricsCaptureTest {
                        count(*) FILTER (close_type = 9) AS client_rst_flow,
                        count(*) FILTER (close_type = 2) AS server_rst_flow,
                        count(*) FILTER (close_type = 3 AND protocol = 6) AS tcp_timeout,
+                       count(*) FILTER (close_type = 15) AS server_reset,
+                       count(*) FILTER (close_type IN (7, 15, 18) AND protocol = 6) AS tcp_establish_fail,
                        count(DISTINCT flow_id) FILTER (rtt IS NOT NULL) AS rtt_count, max(rtt)::BIGINT AS rtt_max
                 FROM flow_log.l4_flow_log""").get(0);
         Map<String, Object> seconds = rows(c, """
@@ -97,7 +125,8 @@ class NetworkMetricsCaptureTest {
                        sum(l7_response) AS l7_response, sum(l7_timeout) AS l7_timeout,
                        sum(new_flow) AS new_flow, sum(closed_flow) AS closed_flow,
                        sum(client_rst_flow) AS client_rst_flow, sum(server_rst_flow) AS server_rst_flow,
-                       sum(tcp_timeout) AS tcp_timeout, sum(rtt_count) AS rtt_count, max(rtt_max)::BIGINT AS rtt_max
+                       sum(tcp_timeout) AS tcp_timeout, sum(server_reset) AS server_reset,
+                       sum(tcp_establish_fail) AS tcp_establish_fail, sum(rtt_count) AS rtt_count, max(rtt_max)::BIGINT AS rtt_max
                 FROM flow_metrics."network_map.1s\"""").get(0);
         assertThat(string(seconds)).isEqualTo(string(flows));
         assertThat(((Number) flows.get("packet_tx")).longValue()).isPositive();
