@@ -170,6 +170,13 @@ public final class DuckDbStore implements Store {
         }
     }
 
+    @Override
+    public Page networkMetrics(MetricsQuery q) throws SQLException {
+        try (Connection c = connection()) {
+            return DuckDbMetricsQueries.page(c, q);
+        }
+    }
+
     /** @throws IllegalStateException before {@link #lockDown}: an engine that is not locked down runs no user SQL */
     @Override
     public UserSql sql() {

@@ -32,6 +32,9 @@ public interface Store extends AutoCloseable {
     /** l7_flow_log rows, ordered by start time then id. */
     Page requests(LogQuery q) throws SQLException;
 
+    /** network_map rows of one granularity, summed per the query's tags, ordered by them. */
+    Page networkMetrics(MetricsQuery q) throws SQLException;
+
     /** The runner of users' read-only SQL. */
     UserSql sql();
 
