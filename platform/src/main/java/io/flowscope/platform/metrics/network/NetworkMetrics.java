@@ -222,7 +222,9 @@ public final class NetworkMetrics {
         if (r != null) {
             return r;
         }
-        if (bucket.size() >= max && overflow != null) {
+        // the overflow row itself is always let in, beside the max rows it stands for
+        if (overflow != null && bucket.size() >= max && !k.equals(overflow)
+                && bucket.size() - (bucket.containsKey(overflow) ? 1 : 0) >= max) {
             overCap++;
             r = bucket.get(overflow);
             if (r != null) {
