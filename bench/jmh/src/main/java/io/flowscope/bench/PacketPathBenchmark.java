@@ -3,6 +3,11 @@ package io.flowscope.bench;
 import io.flowscope.platform.flow.Flow;
 import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.flow.FlowListener;
+import io.flowscope.platform.metrics.network.FlowMeter;
+import io.flowscope.platform.metrics.network.NetworkMapRow;
+import io.flowscope.platform.metrics.network.NetworkMetrics;
+import io.flowscope.platform.metrics.network.NetworkRow;
+import io.flowscope.platform.metrics.network.NetworkSink;
 import io.flowscope.platform.packet.MetaPacket;
 import io.flowscope.platform.packet.PacketDecoder;
 import java.nio.ByteBuffer;
@@ -44,6 +49,8 @@ public class PacketPathBenchmark {
     private final PacketDecoder decoder = new PacketDecoder();
     private final MetaPacket packet = new MetaPacket();
     private FlowGenerator flows;
+    private FlowGenerator metered;
+    private NetworkMetrics network;
 
     @Setup(Level.Trial)
     public void frames() {
@@ -69,6 +76,38 @@ public class PacketPathBenchmark {
 
             @Override
             public void flowEnded(Flow flow) {
+            }
+        }, ids::getAndIncrement, Set.of(80), 1 << 20);
+        network = new NetworkMetrics(new NetworkSink() {
+            @Override
+            public void networkMap(NetworkMapRow row) {
+            }
+
+            @Override
+            public void network(NetworkRow row) {
+            }
+        }, NetworkMetrics.DEFAULT_MAX_ROWS);
+        // what the pipeline's PacketFlows does for the metrics: a meter per flow, told of each counted packet
+        metered = new FlowGenerator(new FlowListener() {
+            @Override
+            public void payload(Flow flow, int side, ByteBuffer b, int off, int len, long ts) {
+            }
+
+            @Override
+            public void gap(Flow flow, int side, long lost) {
+            }
+
+            @Override
+            public void packetCounted(Flow flow, int side, long ts) {
+                if (flow.attachment == null) {
+                    flow.attachment = network.open(flow);
+                }
+                network.packet((FlowMeter) flow.attachment);
+            }
+
+            @Override
+            public void flowEnded(Flow flow) {
+                network.ended((FlowMeter) flow.attachment);
             }
         }, ids::getAndIncrement, Set.of(80), 1 << 20);
     }
@@ -98,6 +137,33 @@ public class PacketPathBenchmark {
         for (int i = 0; i < offsets.length; i++) {
             packet.tsMicros = 0;
             decoder.decode(buffer, offsets[i], lengths[i], lengths[i], 1_000_000L + i, 1, 0, packet);
+            flows.packet(packet);
+        }
+    }
+
+    /**
+     * The same, spread over 3.3 s of packet time (100 µs apart), with the per-second network metrics: each flow's
+     * meter, the clock moved before each packet, and the folds of 4096 flows into their rows at each of the
+     * 3 second boundaries (rows handed to a sink that drops them). {@link #decodeAndFlowTableSpread} is its baseline.
+     */
+    @Benchmark
+    @OperationsPerInvocation(Frames.COUNT)
+    public void decodeFlowTableAndNetworkMetrics() {
+        for (int i = 0; i < offsets.length; i++) {
+            long ts = 1_000_000L + i * 100L;
+            decoder.decode(buffer, offsets[i], lengths[i], lengths[i], ts, 1, 0, packet);
+            network.packetTime(ts);
+            metered.packet(packet);
+        }
+        network.finish();
+    }
+
+    /** The baseline of the metrics: the same packet times, no metrics. */
+    @Benchmark
+    @OperationsPerInvocation(Frames.COUNT)
+    public void decodeAndFlowTableSpread() {
+        for (int i = 0; i < offsets.length; i++) {
+            decoder.decode(buffer, offsets[i], lengths[i], lengths[i], 1_000_000L + i * 100L, 1, 0, packet);
             flows.packet(packet);
         }
     }

@@ -187,6 +187,7 @@ public final class FlowGenerator {
         } else if (m.payloadWireLen > 0) {
             listener.datagram(f, side, m.buffer, m.payloadOffset, m.payloadLen, m.payloadWireLen, ts);
         }
+        listener.packetCounted(f, side, ts);
     }
 
     /** End of input: every flow still open is reported as such (close type 5, still open). */

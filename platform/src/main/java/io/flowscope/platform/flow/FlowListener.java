@@ -25,6 +25,15 @@ public interface FlowListener {
     void gap(Flow flow, int side, long lostBytes);
 
     /**
+     * A packet of the flow was counted (its bytes, flags, retransmission, response time …: everything its
+     * {@link Flow} fields say now includes it). Called for every packet the flow table took, after the
+     * payload calls and after {@link #flowEnded} when the packet ended the flow. The per-second network
+     * metrics read the flow's counters here; keep it cheap and free of allocation.
+     */
+    default void packetCounted(Flow flow, int side, long tsMicros) {
+    }
+
+    /**
      * A flow that lives on is reported (once a minute): what it counted since its previous report goes
      * out as a row with close type FORCED_REPORT ({@link FlowReport#take}).
      */

@@ -3,6 +3,7 @@ package io.flowscope.platform.pipeline;
 import io.flowscope.platform.capture.FrameSink;
 import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.metrics.PipelineCounters;
+import io.flowscope.platform.metrics.network.NetworkMetrics;
 import io.flowscope.platform.packet.DecodeError;
 import io.flowscope.platform.packet.IpFragments;
 import io.flowscope.platform.packet.MetaPacket;
@@ -20,6 +21,7 @@ final class FrameInput implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(FrameInput.class);
 
     private final FlowGenerator flows;
+    private final NetworkMetrics network;
     private final PipelineCounters c;
     private final String source;
     private final Runnable tick;
@@ -30,9 +32,11 @@ final class FrameInput implements FrameSink {
     /** Frames that could not be decoded, since the start (the per-kind counts are folded away). */
     private long undecodable;
 
-    FrameInput(FlowGenerator flows, IpFragments fragments, PipelineCounters c, String source, Runnable tick) {
+    FrameInput(FlowGenerator flows, NetworkMetrics network, IpFragments fragments, PipelineCounters c, String source,
+               Runnable tick) {
         this.decoder = new PacketDecoder(fragments);
         this.flows = flows;
+        this.network = network;
         this.c = c;
         this.source = source;
         this.tick = tick;
@@ -65,6 +69,8 @@ final class FrameInput implements FrameSink {
                     packet.vlan = vlanTci & 0x0fff;
                     packet.wireLen += 4;
                 }
+                // the metrics' second moves before the packet is counted, so its bytes land in its own second
+                network.packetTime(packet.tsMicros);
                 flows.packet(packet);
             } else if (r == PacketDecoder.FAILED) {
                 errors[decoder.error().ordinal()]++;

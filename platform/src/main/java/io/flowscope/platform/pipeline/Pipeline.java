@@ -7,6 +7,7 @@ import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.l7.L7Pipeline;
 import io.flowscope.platform.l7.ProtocolHandle;
 import io.flowscope.platform.metrics.PipelineCounters;
+import io.flowscope.platform.metrics.network.NetworkMetrics;
 import io.flowscope.platform.packet.IpFragments;
 import io.flowscope.platform.store.RowWriter;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class Pipeline implements AutoCloseable {
     private final RowWriter writer;
     private final L7Pipeline l7;
     private final FlowGenerator flows;
+    private final NetworkMetrics network;
     private final FrameInput frames;
     private final IpFragments fragments;
     private final SocketConnections sockets;
@@ -50,6 +52,8 @@ public final class Pipeline implements AutoCloseable {
     private long foldedFragmentEvictions;
     private long foldedFragmentTimeouts;
     private long foldedFragmentOverlaps;
+    private long foldedNetworkOverCap;
+    private long foldedNetworkLate;
     private boolean finished;
 
     /**
@@ -65,10 +69,11 @@ public final class Pipeline implements AutoCloseable {
         this.l7 = new L7Pipeline(protocols, writer, counters, new L7Pipeline.Budgets(
                 new ByteBudget(settings.detectionBudget()), new ByteBudget(settings.pairingBudget()),
                 new ByteBudget(settings.parserStateBudget())));
-        this.flows = new FlowGenerator(new PacketFlows(l7, writer, counters), ids, serverPorts, settings.maxFlows(),
-                new ByteBudget(settings.reassemblyBudget()), settings.flowTimeouts());
+        this.network = new NetworkMetrics(writer, settings.maxMetricRows());
+        this.flows = new FlowGenerator(new PacketFlows(l7, writer, counters, network), ids, serverPorts,
+                settings.maxFlows(), new ByteBudget(settings.reassemblyBudget()), settings.flowTimeouts());
         this.fragments = new IpFragments(settings.fragmentBudget(), settings.fragmentTimeoutMicros());
-        this.frames = new FrameInput(flows, fragments, counters, source, this::maybeTick);
+        this.frames = new FrameInput(flows, network, fragments, counters, source, this::maybeTick);
         this.sockets = new SocketConnections(l7, ids, counters, settings.socketIdleMicros());
     }
 
@@ -95,6 +100,11 @@ public final class Pipeline implements AutoCloseable {
     /** The flow generator's bounds and figures (flows held, reassembly budget). */
     public FlowGenerator flows() {
         return flows;
+    }
+
+    /** The per-second and per-minute network metrics (flow_metrics.network, network_map). */
+    public NetworkMetrics network() {
+        return network;
     }
 
     /** The IP fragments held for reassembly, with their budget and counts. */
@@ -124,6 +134,8 @@ public final class Pipeline implements AutoCloseable {
         lastTick = now;
         if (settings.liveClock()) {
             long wall = System.currentTimeMillis() * 1000;
+            // the second behind the wall clock closes first, so flows the wall clock ends count in the next one
+            network.advanceTo(wall - NetworkMetrics.LIVE_DELAY_MICROS);
             flows.advanceTo(wall);
             sockets.advanceTo(wall);
         }
@@ -164,6 +176,12 @@ public final class Pipeline implements AutoCloseable {
         counters.error("fragment_overlaps", fo - foldedFragmentOverlaps);
         foldedFragmentOverlaps = fo;
         counters.fragmentPeakBytes = fragments.budget().peak();
+        long no = network.overCap();
+        counters.error("network_metrics_over_cap", no - foldedNetworkOverCap);
+        foldedNetworkOverCap = no;
+        long nl = network.latePackets();
+        counters.error("network_metrics_late_packets", nl - foldedNetworkLate);
+        foldedNetworkLate = nl;
     }
 
     /** End of input: every flow and connection still open is reported as such. */
@@ -171,6 +189,7 @@ public final class Pipeline implements AutoCloseable {
         if (!finished) {
             finished = true;
             flows.finish();
+            network.finish();
             sockets.finish();
         }
     }

@@ -3,6 +3,7 @@ package io.flowscope.platform.pipeline;
 import io.flowscope.platform.flow.FlowGenerator;
 import io.flowscope.platform.flow.FlowTimeouts;
 import io.flowscope.platform.l7.L7Pipeline;
+import io.flowscope.platform.metrics.network.NetworkMetrics;
 import io.flowscope.platform.packet.IpFragments;
 
 /**
@@ -21,10 +22,21 @@ import io.flowscope.platform.packet.IpFragments;
  * @param fragmentBudget        bytes the incomplete IP datagrams (their fragments) may hold together
  * @param fragmentTimeoutMicros packet time after its first fragment when an incomplete datagram is given up
  * @param flowTimeouts          how long a flow may be silent, by its TCP state
+ * @param maxMetricRows         network_map rows a second (and a minute) of the network metrics holds; flows of
+ *                              edges beyond it go to one overflow row, counted ({@link NetworkMetrics})
  */
 public record PipelineSettings(int maxFlows, long reassemblyBudget, long detectionBudget, long pairingBudget,
                                long parserStateBudget, long commitAgeMillis, boolean liveClock, long socketIdleMicros,
-                               long fragmentBudget, long fragmentTimeoutMicros, FlowTimeouts flowTimeouts) {
+                               long fragmentBudget, long fragmentTimeoutMicros, FlowTimeouts flowTimeouts,
+                               int maxMetricRows) {
+
+    /** The same, with the default flow timeouts and bound of the network metrics. */
+    public PipelineSettings(int maxFlows, long reassemblyBudget, long detectionBudget, long pairingBudget,
+                            long parserStateBudget, long commitAgeMillis, boolean liveClock, long socketIdleMicros,
+                            long fragmentBudget, long fragmentTimeoutMicros) {
+        this(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget, commitAgeMillis, liveClock,
+                socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, FlowTimeouts.DEFAULTS, NetworkMetrics.DEFAULT_MAX_ROWS);
+    }
 
     /** Bound of the flow table by default. */
     public static final int DEFAULT_MAX_FLOWS = 2_000_000;
@@ -54,22 +66,29 @@ public record PipelineSettings(int maxFlows, long reassemblyBudget, long detecti
         return new PipelineSettings(DEFAULT_MAX_FLOWS, FlowGenerator.DEFAULT_REASSEMBLY_BUDGET,
                 L7Pipeline.DEFAULT_DETECTION_BUDGET, L7Pipeline.DEFAULT_PAIRING_BUDGET,
                 L7Pipeline.DEFAULT_PARSER_STATE_BUDGET, commitAgeMillis, liveClock, FlowGenerator.TCP_IDLE_TIMEOUT,
-                IpFragments.DEFAULT_BUDGET, IpFragments.DEFAULT_TIMEOUT_MICROS, FlowTimeouts.DEFAULTS);
+                IpFragments.DEFAULT_BUDGET, IpFragments.DEFAULT_TIMEOUT_MICROS, FlowTimeouts.DEFAULTS,
+                NetworkMetrics.DEFAULT_MAX_ROWS);
     }
 
     public PipelineSettings withReassemblyBudget(long bytes) {
         return new PipelineSettings(maxFlows, bytes, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, flowTimeouts);
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, flowTimeouts,
+                maxMetricRows);
     }
 
     public PipelineSettings withFragments(long budgetBytes, long timeoutMicros) {
         return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros, budgetBytes, timeoutMicros, flowTimeouts);
+                commitAgeMillis, liveClock, socketIdleMicros, budgetBytes, timeoutMicros, flowTimeouts, maxMetricRows);
     }
 
     /** The same with another flow table: its bound and its timeouts by state. */
     public PipelineSettings withFlowTable(int maxFlows, FlowTimeouts timeouts) {
         return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
-                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, timeouts);
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, timeouts, maxMetricRows);
+    }
+
+    public PipelineSettings withMaxMetricRows(int rows) {
+        return new PipelineSettings(maxFlows, reassemblyBudget, detectionBudget, pairingBudget, parserStateBudget,
+                commitAgeMillis, liveClock, socketIdleMicros, fragmentBudget, fragmentTimeoutMicros, flowTimeouts, rows);
     }
 }

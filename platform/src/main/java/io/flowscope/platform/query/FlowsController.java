@@ -36,7 +36,7 @@ class FlowsController {
         return LogParameters.json(store.flows(q));
     }
 
-    private static Integer ipProtocol(String p) {
+    static Integer ipProtocol(String p) {
         if (p == null) {
             return null;
         }

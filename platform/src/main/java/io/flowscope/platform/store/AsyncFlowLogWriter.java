@@ -4,6 +4,8 @@ import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.l7.L7Record;
 import io.flowscope.platform.l7.RecordSink;
+import io.flowscope.platform.metrics.network.NetworkMapRow;
+import io.flowscope.platform.metrics.network.NetworkRow;
 import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -56,6 +58,16 @@ public final class AsyncFlowLogWriter implements RowWriter {
     @Override
     public void processEvent(ProcessEvent event) {
         add(event);
+    }
+
+    @Override
+    public void networkMap(NetworkMapRow row) {
+        add(row);
+    }
+
+    @Override
+    public void network(NetworkRow row) {
+        add(row);
     }
 
     /** Write batches committed by the underlying writer (valid after {@link #close()}). */
@@ -118,6 +130,10 @@ public final class AsyncFlowLogWriter implements RowWriter {
                         writer.flow(f);
                     } else if (o instanceof L7Record r) {
                         writer.l7(r);
+                    } else if (o instanceof NetworkMapRow m) {
+                        writer.networkMap(m);
+                    } else if (o instanceof NetworkRow n) {
+                        writer.network(n);
                     } else {
                         writer.processEvent((ProcessEvent) o);
                     }

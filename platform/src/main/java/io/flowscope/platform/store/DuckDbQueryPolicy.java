@@ -128,8 +128,10 @@ final class DuckDbQueryPolicy {
             "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "INTERVAL",
             "UUID", "NULL", "TIMESTAMP_TZ", "TIME_TZ", "TIMESTAMP_SEC", "BIT");
 
-    private static final Set<String> SCHEMAS = Set.of("", "flow_log", "event", "main", "information_schema", "pg_catalog");
+    private static final Set<String> SCHEMAS = Set.of("", "flow_log", "event", "flow_metrics", "main", "information_schema", "pg_catalog");
     private static final Pattern WIDTH = Pattern.compile("\\d+");
+    private static final Set<String> METRICS_TABLES = Set.of(Tables.NETWORK_MAP_1S, Tables.NETWORK_MAP_1M,
+            Tables.NETWORK_1S, Tables.NETWORK_1M);
 
     private final Map<String, Double> storedColumns;
     private final double storedMax;
@@ -348,7 +350,9 @@ final class DuckDbQueryPolicy {
             if (!SCHEMAS.contains(schema)) {
                 throw refused("the schema " + schema + " is not readable here");
             }
-            if (name.contains("/") || name.contains("\\") || name.contains(".") || name.contains(":")) {
+            // flow_metrics' own tables have a dot in their names (DeepFlow's); any other dotted name may be a file
+            boolean metricsTable = schema.equals(Tables.METRICS_SCHEMA) && METRICS_TABLES.contains(name);
+            if (!metricsTable && (name.contains("/") || name.contains("\\") || name.contains(".") || name.contains(":"))) {
                 throw refused("reading files is not allowed (" + name + ")");
             }
         }

@@ -113,7 +113,7 @@ public final class DuckDbStore implements Store {
     private DuckDbQueryPolicy policy(long maxVectorBytes, long maxValueBytes) throws SQLException {
         Map<String, Double> columns = new HashMap<>();
         try (Statement s = root.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema IN ('flow_log', 'event')")) {
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema IN ('flow_log', 'event', 'flow_metrics')")) {
             while (rs.next()) {
                 double bound = rs.getString(2).equals("VARCHAR") ? 3.0 * Schema.MAX_TEXT_CHARS : DuckDbQueryPolicy.FIXED;
                 columns.merge(rs.getString(1).toLowerCase(Locale.ROOT), bound, Math::max);
@@ -170,6 +170,13 @@ public final class DuckDbStore implements Store {
         }
     }
 
+    @Override
+    public Page networkMetrics(MetricsQuery q) throws SQLException {
+        try (Connection c = connection()) {
+            return DuckDbMetricsQueries.page(c, q);
+        }
+    }
+
     /** @throws IllegalStateException before {@link #lockDown}: an engine that is not locked down runs no user SQL */
     @Override
     public UserSql sql() {
@@ -189,7 +196,9 @@ public final class DuckDbStore implements Store {
         try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
-                for (String table : List.of("flow_log.l4_flow_log", "flow_log.l7_flow_log", "event.proc_event")) {
+                for (String table : List.of("flow_log.l4_flow_log", "flow_log.l7_flow_log", "event.proc_event",
+                        Schema.metricsTable(Tables.NETWORK_MAP_1S), Schema.metricsTable(Tables.NETWORK_MAP_1M),
+                        Schema.metricsTable(Tables.NETWORK_1S), Schema.metricsTable(Tables.NETWORK_1M))) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE time < make_timestamp(?)")) {
                         ps.setLong(1, micros);
                         ps.executeUpdate();

@@ -4,6 +4,9 @@ import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.l7.L7Record;
 import io.flowscope.platform.l7.RecordSink;
+import io.flowscope.platform.metrics.network.NetworkMapRow;
+import io.flowscope.platform.metrics.network.NetworkRow;
+import io.flowscope.platform.metrics.network.NetworkSink;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Function;
@@ -13,12 +16,12 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Writes l4_flow_log, l7_flow_log and event.proc_event rows through DuckDB appenders (column batches, never one INSERT
+ * Writes l4_flow_log, l7_flow_log, event.proc_event and the flow_metrics network rows through DuckDB appenders (column batches, never one INSERT
  * per row), each value from its column's declaration ({@link Tables}). Appenders buffer internally;
  * {@link #FLUSH_ROWS} rows of a table, or {@link #commit()}, make one committed batch (one transaction),
  * and {@link #close()} commits the rest. One writer per thread.
  */
-final class FlowLogWriter implements RecordSink, AutoCloseable {
+final class FlowLogWriter implements RecordSink, NetworkSink, AutoCloseable {
 
     /** Rows per table between explicit flushes (one write batch). */
     static final int FLUSH_ROWS = 100_000;
@@ -27,6 +30,11 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
     private final Table<FlowReport> l4;
     private final Table<L7Record> l7;
     private final Table<ProcessEvent> procEvents;
+    private final Table<NetworkMapRow> networkMap1s;
+    private final Table<NetworkMapRow> networkMap1m;
+    private final Table<NetworkRow> network1s;
+    private final Table<NetworkRow> network1m;
+    private final List<Table<?>> tables;
     private long batches;
 
     FlowLogWriter(DuckDbStore store, DuckDBConnection connection) throws SQLException {
@@ -37,6 +45,15 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
         this.l7 = new Table<>(connection.createAppender("flow_log", Tables.L7_NAME), Tables.l7(store::nextId));
         this.procEvents = new Table<>(connection.createAppender("event", Tables.PROC_EVENT_NAME),
                 Tables.procEvent(store::nextId));
+        this.networkMap1s = metrics(Tables.NETWORK_MAP_1S, Tables.NETWORK_MAP);
+        this.networkMap1m = metrics(Tables.NETWORK_MAP_1M, Tables.NETWORK_MAP);
+        this.network1s = metrics(Tables.NETWORK_1S, Tables.NETWORK);
+        this.network1m = metrics(Tables.NETWORK_1M, Tables.NETWORK);
+        this.tables = List.of(l4, l7, procEvents, networkMap1s, networkMap1m, network1s, network1m);
+    }
+
+    private <T> Table<T> metrics(String name, List<Column<T>> columns) throws SQLException {
+        return new Table<>(connection.createAppender(Tables.METRICS_SCHEMA, name), columns);
     }
 
     /** Batches committed so far. */
@@ -59,6 +76,16 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
         append(procEvents, e, "proc_event");
     }
 
+    @Override
+    public void networkMap(NetworkMapRow r) {
+        append(r.minute() ? networkMap1m : networkMap1s, r, "network_map");
+    }
+
+    @Override
+    public void network(NetworkRow r) {
+        append(r.minute() ? network1m : network1s, r, "network");
+    }
+
     private <T> void append(Table<T> t, T row, String name) {
         try {
             t.append(row);
@@ -72,16 +99,22 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
 
     /** Makes every row appended so far queryable (one transaction); nothing when none is pending. */
     public void commit() throws SQLException {
-        if (l4.pending == 0 && l7.pending == 0 && procEvents.pending == 0) {
+        boolean pending = false;
+        for (Table<?> t : tables) {
+            pending |= t.pending > 0;
+        }
+        if (!pending) {
             return;
         }
-        l4.appender.flush();
-        l7.appender.flush();
-        procEvents.appender.flush();
+        for (Table<?> t : tables) {
+            if (t.pending > 0) {
+                t.appender.flush();
+            }
+        }
         connection.commit();
-        l4.pending = 0;
-        l7.pending = 0;
-        procEvents.pending = 0;
+        for (Table<?> t : tables) {
+            t.pending = 0;
+        }
         batches++;
     }
 
@@ -95,9 +128,9 @@ final class FlowLogWriter implements RecordSink, AutoCloseable {
             commit();
         } finally {
             try {
-                l4.appender.close();
-                l7.appender.close();
-                procEvents.appender.close();
+                for (Table<?> t : tables) {
+                    t.appender.close();
+                }
             } finally {
                 connection.close();
             }

@@ -25,13 +25,23 @@ final class Schema {
         List<String> s = new ArrayList<>();
         s.add("CREATE SCHEMA IF NOT EXISTS flow_log");
         s.add("CREATE SCHEMA IF NOT EXISTS event");
+        s.add("CREATE SCHEMA IF NOT EXISTS " + Tables.METRICS_SCHEMA);
         table(s, "flow_log." + Tables.L4_NAME, Tables.L4);
         table(s, "flow_log." + Tables.L7_NAME, Tables.l7(() -> 0));
         table(s, "event." + Tables.PROC_EVENT_NAME, Tables.procEvent(() -> 0));
+        table(s, metricsTable(Tables.NETWORK_MAP_1S), Tables.NETWORK_MAP);
+        table(s, metricsTable(Tables.NETWORK_MAP_1M), Tables.NETWORK_MAP);
+        table(s, metricsTable(Tables.NETWORK_1S), Tables.NETWORK);
+        table(s, metricsTable(Tables.NETWORK_1M), Tables.NETWORK);
         // IPv4 columns are UINTEGER (fast to write and compare); this prints them dotted
         s.add("CREATE MACRO IF NOT EXISTS ip4_str(x) AS CASE WHEN x IS NULL THEN NULL ELSE "
                 + "concat((x >> 24) & 255, '.', (x >> 16) & 255, '.', (x >> 8) & 255, '.', x & 255) END");
         return List.copyOf(s);
+    }
+
+    /** A metrics table's name in SQL: DeepFlow's names have a dot, so they are quoted. */
+    static String metricsTable(String name) {
+        return Tables.METRICS_SCHEMA + ".\"" + name + "\"";
     }
 
     private static void table(List<String> s, String name, List<? extends Column<?>> columns) {

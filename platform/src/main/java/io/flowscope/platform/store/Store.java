@@ -32,10 +32,16 @@ public interface Store extends AutoCloseable {
     /** l7_flow_log rows, ordered by start time then id. */
     Page requests(LogQuery q) throws SQLException;
 
+    /** network_map rows of one granularity, summed per the query's tags, ordered by them. */
+    Page networkMetrics(MetricsQuery q) throws SQLException;
+
     /** The runner of users' read-only SQL. */
     UserSql sql();
 
-    /** Retention: deletes the l4, l7 and process-event rows whose {@code time} is before {@code cutoff}, all of them or none. */
+    /**
+     * Retention: deletes the l4, l7, process-event and network metric rows whose {@code time} is before
+     * {@code cutoff}, all of them or none.
+     */
     void deleteBefore(Instant cutoff) throws SQLException;
 
     @Override

@@ -17,11 +17,17 @@ import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.flow.TunnelInfo;
 import io.flowscope.platform.l7.L7Record;
+import io.flowscope.platform.metrics.network.EdgeKey;
+import io.flowscope.platform.metrics.network.EndpointKey;
+import io.flowscope.platform.metrics.network.NetworkMapRow;
+import io.flowscope.platform.metrics.network.NetworkMetric;
+import io.flowscope.platform.metrics.network.NetworkRow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongBiFunction;
 
 /**
  * The flow_log tables, each column declared once: DeepFlow's names and units (docs/data-model.md
@@ -37,6 +43,13 @@ final class Tables {
     static final String L7_NAME = "l7_flow_log";
     /** In the {@code event} schema, as DeepFlow keeps its events apart from its flow logs. */
     static final String PROC_EVENT_NAME = "proc_event";
+
+    /** DeepFlow's database of metric tables; its table names have a dot and are quoted in SQL. */
+    static final String METRICS_SCHEMA = "flow_metrics";
+    static final String NETWORK_MAP_1S = "network_map.1s";
+    static final String NETWORK_MAP_1M = "network_map.1m";
+    static final String NETWORK_1S = "network.1s";
+    static final String NETWORK_1M = "network.1m";
 
     /** l4_flow_log: one row per flow report. */
     static final List<Column<FlowReport>> L4 = l4();
@@ -148,6 +161,81 @@ final class Tables {
     private static long tunnelMac(FlowReport r, int side, int end) {
         TunnelInfo.Side t = tunnelSide(r, side);
         return t == null ? Column.NULL : (end == 0 ? t.mac0() : t.mac1()) & 0xffffffffL;
+    }
+
+    /**
+     * flow_metrics."network_map.1s" and "network_map.1m" (the same columns): one row per client → server edge per
+     * bucket. {@code time} is the bucket's start.
+     */
+    static final List<Column<NetworkMapRow>> NETWORK_MAP = networkMap();
+    /** flow_metrics."network.1s" and "network.1m": one row per address and role per bucket. */
+    static final List<Column<NetworkRow>> NETWORK = network();
+
+    private static List<Column<NetworkMapRow>> networkMap() {
+        List<Column<NetworkMapRow>> c = new ArrayList<>();
+        c.add(time("time", NetworkMapRow::timeMicros));
+        c.add(integer("signal_source", USMALLINT, (NetworkMapRow r) -> r.key().signalSource));
+        c.add(integer("capture_nic", UINTEGER, (NetworkMapRow r) -> r.key().captureNic));
+        c.add(integer("tunnel_type", UTINYINT, (NetworkMapRow r) -> r.key().tunnelType));
+        c.add(integer("is_ipv4", UTINYINT, (NetworkMapRow r) -> r.key().ipv4 ? 1 : 0));
+        c.add(integer("ip4_0", UINTEGER, (NetworkMapRow r) -> r.key().ipv4 ? r.key().ip0Lo : Column.NULL));
+        c.add(integer("ip4_1", UINTEGER, (NetworkMapRow r) -> r.key().ipv4 ? r.key().ip1Lo : Column.NULL));
+        c.add(text("ip6_0", (NetworkMapRow r) -> ip6(r.key(), 0)));
+        c.add(text("ip6_1", (NetworkMapRow r) -> ip6(r.key(), 1)));
+        c.add(integer("protocol", UTINYINT, (NetworkMapRow r) -> r.key().protocol));
+        c.add(integer("server_port", USMALLINT, (NetworkMapRow r) -> r.key().serverPort));
+        metrics(c, (NetworkMapRow r, NetworkMetric m) -> r.values()[m.ordinal()]);
+        return List.copyOf(c);
+    }
+
+    private static List<Column<NetworkRow>> network() {
+        List<Column<NetworkRow>> c = new ArrayList<>();
+        c.add(time("time", NetworkRow::timeMicros));
+        c.add(integer("signal_source", USMALLINT, (NetworkRow r) -> r.key().signalSource()));
+        c.add(integer("is_ipv4", UTINYINT, (NetworkRow r) -> r.key().ipv4() ? 1 : 0));
+        c.add(integer("ip4", UINTEGER, (NetworkRow r) -> r.key().ipv4() ? r.key().ipLo() : Column.NULL));
+        c.add(text("ip6", (NetworkRow r) -> ip6(r.key())));
+        c.add(integer("role", UTINYINT, (NetworkRow r) -> r.key().role()));
+        c.add(integer("protocol", UTINYINT, (NetworkRow r) -> r.key().protocol()));
+        c.add(integer("server_port", USMALLINT, (NetworkRow r) -> r.key().serverPort()));
+        metrics(c, (NetworkRow r, NetworkMetric m) -> r.values()[m.ordinal()]);
+        return List.copyOf(c);
+    }
+
+    /**
+     * The metric columns, in {@link NetworkMetric}'s order, with DeepFlow's stored sums of two
+     * ({@code packet}, {@code byte}, {@code retrans}, {@code zero_win}, {@code l7_error}) after their parts.
+     */
+    private static <T> void metrics(List<Column<T>> c, ToLongBiFunction<T, NetworkMetric> value) {
+        for (NetworkMetric m : NetworkMetric.ALL) {
+            switch (m.kind()) {
+                case SUM -> c.add(integer(m.column(), UBIGINT, (T r) -> value.applyAsLong(r, m)));
+                case SUM_MICROS -> c.add(real(m.column(), (T r) -> (double) value.applyAsLong(r, m)));
+                case MAX -> c.add(integer(m.column(), UINTEGER, (T r) -> Math.min(value.applyAsLong(r, m), 0xffffffffL)));
+            }
+            switch (m) {
+                case PACKET_RX -> sum(c, "packet", value, NetworkMetric.PACKET_TX, NetworkMetric.PACKET_RX);
+                case BYTE_RX -> sum(c, "byte", value, NetworkMetric.BYTE_TX, NetworkMetric.BYTE_RX);
+                case RETRANS_RX -> sum(c, "retrans", value, NetworkMetric.RETRANS_TX, NetworkMetric.RETRANS_RX);
+                case ZERO_WIN_RX -> sum(c, "zero_win", value, NetworkMetric.ZERO_WIN_TX, NetworkMetric.ZERO_WIN_RX);
+                case L7_TIMEOUT -> sum(c, "l7_error", value, NetworkMetric.L7_CLIENT_ERROR, NetworkMetric.L7_SERVER_ERROR);
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static <T> void sum(List<Column<T>> c, String name, ToLongBiFunction<T, NetworkMetric> value,
+                                NetworkMetric a, NetworkMetric b) {
+        c.add(integer(name, UBIGINT, (T r) -> value.applyAsLong(r, a) + value.applyAsLong(r, b)));
+    }
+
+    private static String ip6(EdgeKey k, int side) {
+        return k.ipv4 ? null : side == 0 ? Addresses.ipv6(k.ip0Hi, k.ip0Lo) : Addresses.ipv6(k.ip1Hi, k.ip1Lo);
+    }
+
+    private static String ip6(EndpointKey k) {
+        return k.ipv4() ? null : Addresses.ipv6(k.ipHi(), k.ipLo());
     }
 
     /** l7_flow_log: one row per request/response pair or lone message; {@code ids} gives each its {@code _id}. */

@@ -140,7 +140,7 @@ class L7SessionTest {
         PipelineSettings d = PipelineSettings.forFiles();
         return new PipelineSettings(d.maxFlows(), d.reassemblyBudget(), detection, pairing, d.parserStateBudget(),
                 d.commitAgeMillis(), false, d.socketIdleMicros(),
-                d.fragmentBudget(), d.fragmentTimeoutMicros(), d.flowTimeouts());
+                d.fragmentBudget(), d.fragmentTimeoutMicros());
     }
 
     @Test
@@ -212,7 +212,7 @@ class L7SessionTest {
         PipelineSettings d = PipelineSettings.forFiles();
         PipelineRun run = new PipelineRun(List.of(h), new PipelineSettings(d.maxFlows(), d.reassemblyBudget(),
                 d.detectionBudget(), d.pairingBudget(), 1000, d.commitAgeMillis(), false, d.socketIdleMicros(),
-                d.fragmentBudget(), d.fragmentTimeoutMicros(), d.flowTimeouts()));
+                d.fragmentBudget(), d.fragmentTimeoutMicros()));
         List<List<byte[]>> conns = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             conns.add(new TcpConversation("10.9.1.1", 43_000 + i, "10.9.1.2", 9000).request("z".repeat(400)).close());
@@ -243,7 +243,7 @@ class L7SessionTest {
         PipelineSettings d = PipelineSettings.forFiles();
         PipelineRun run = new PipelineRun(List.of(h), new PipelineSettings(d.maxFlows(), d.reassemblyBudget(),
                 d.detectionBudget(), d.pairingBudget(), 300, d.commitAgeMillis(), false, d.socketIdleMicros(),
-                d.fragmentBudget(), d.fragmentTimeoutMicros(), d.flowTimeouts()));
+                d.fragmentBudget(), d.fragmentTimeoutMicros()));
         // two chunks held while detecting; replaying the first takes the parser over its budget
         run.frames(new TcpConversation("10.9.2.1", 44_000, "10.9.2.2", 9000).request("p".repeat(400))
                 .request("q".repeat(400)).close());

@@ -116,6 +116,28 @@ class QueryApiTest {
         assertThat(http.postText("/api/v1/sql", "DESCRIBE flow_log.l7_flow_log").status()).isEqualTo(200);
     }
 
+    /** The imported capture's network metrics: by API, its seconds summed per port are its minute; by SQL, its bytes. */
+    @Test
+    void networkMetricsOfTheImportAreServedByApiAndSql() throws Exception {
+        JsonNode seconds = http.get("/api/v1/metrics/network?interval=1s&group_by=time,server_port").json();
+        JsonNode minute = http.get("/api/v1/metrics/network?interval=1m&group_by=server_port").json();
+        JsonNode totals = http.get("/api/v1/metrics/network?interval=1s&group_by=server_port").json();
+        assertThat(seconds.get("count").asInt()).isPositive();
+        assertThat(minute.get("count").asInt()).isEqualTo(1);
+        assertThat(totals.get("rows")).isEqualTo(minute.get("rows"));
+        JsonNode row = minute.get("rows").get(0);
+        assertThat(row.get("new_flow").asLong()).isEqualTo(12);
+        assertThat(row.get("closed_flow").asLong()).isEqualTo(12);
+        assertThat(row.get("rtt_count").asLong()).isEqualTo(12);
+        assertThat(row.get("l7_request").asLong()).isEqualTo(17);
+        Http.Response bytes = http.postText("/api/v1/sql", "SELECT sum(byte) AS b FROM flow_metrics.\"network_map.1s\"");
+        Http.Response flowBytes = http.postText("/api/v1/sql", "SELECT sum(byte_tx + byte_rx) AS b FROM flow_log.l4_flow_log");
+        assertThat(bytes.status()).as(bytes.body()).isEqualTo(200);
+        assertThat(bytes.json().get("rows").get(0).get(0).asLong()).isPositive()
+                .isEqualTo(flowBytes.json().get("rows").get(0).get(0).asLong());
+        assertThat(http.postText("/api/v1/sql", "DELETE FROM flow_metrics.\"network.1s\"").status()).isEqualTo(400);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "DROP TABLE flow_log.l4_flow_log",

@@ -3,6 +3,8 @@ package io.flowscope.platform.testing;
 import io.flowscope.platform.ebpf.ProcessEvent;
 import io.flowscope.platform.flow.FlowReport;
 import io.flowscope.platform.l7.L7Record;
+import io.flowscope.platform.metrics.network.NetworkMapRow;
+import io.flowscope.platform.metrics.network.NetworkRow;
 import io.flowscope.platform.store.RowWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ public final class CollectingWriter implements RowWriter {
     public final List<FlowReport> flows = new ArrayList<>();
     public final List<L7Record> requests = new ArrayList<>();
     public final List<ProcessEvent> processEvents = new ArrayList<>();
+    public final List<NetworkMapRow> networkMap = new ArrayList<>();
+    public final List<NetworkRow> network = new ArrayList<>();
 
     @Override
     public void flow(FlowReport report) {
@@ -26,6 +30,16 @@ public final class CollectingWriter implements RowWriter {
     @Override
     public void processEvent(ProcessEvent event) {
         processEvents.add(event);
+    }
+
+    @Override
+    public void networkMap(NetworkMapRow row) {
+        networkMap.add(row);
+    }
+
+    @Override
+    public void network(NetworkRow row) {
+        network.add(row);
     }
 
     @Override

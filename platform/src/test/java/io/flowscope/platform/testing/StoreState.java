@@ -23,8 +23,9 @@ public final class StoreState {
     public static Map<String, Object> of(DuckDbStore store) throws SQLException {
         Map<String, Object> s = new LinkedHashMap<>();
         try (Connection c = store.connection(); Statement st = c.createStatement()) {
-            for (String t : column(st, "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1")) {
-                s.put("rows " + t, column(st, "SELECT count(*) || ' ' || coalesce(bit_xor(hash(t)), 0) FROM " + t + " t"));
+            // quoted: flow_metrics' table names have a dot
+            for (String t : column(st, "SELECT '\"' || schema_name || '\".\"' || table_name || '\"' FROM duckdb_tables() ORDER BY 1")) {
+                s.put("rows " + t.replace("\"", ""), column(st, "SELECT count(*) || ' ' || coalesce(bit_xor(hash(t)), 0) FROM " + t + " t"));
             }
             s.put("databases", column(st, "SELECT database_name || ' ' || coalesce(path, '') FROM duckdb_databases() ORDER BY 1"));
             s.put("schemas", column(st, "SELECT database_name || '.' || schema_name FROM duckdb_schemas() ORDER BY 1"));
