@@ -27,6 +27,8 @@ class GrpcGoldenTest {
     static final Path CAPTURE = GOLDEN.resolve("grpc.pcap");
     static final Path EXPECTED = GOLDEN.resolve("grpc.expected.json");
     static final Path ROWS = GOLDEN.resolve("grpc.rows.txt");
+    /** Every column of every row of the capture cut at {@link #FIFTH_CALL_FRAME} (joined late). */
+    static final Path CUT_ROWS = GOLDEN.resolve("grpc-from-call-5.rows.txt");
     static final String HEADER = "start_time|end_time|signal_source|client_port|server_port|l7_protocol|l7_protocol_str"
             + "|type|version|request_type|request_domain|request_resource|endpoint|response_status|response_code"
             + "|response_exception|response_duration|request_length|response_length|request_id|trace_id|attributes|";
@@ -89,6 +91,14 @@ class GrpcGoldenTest {
                 assertThat(calls).containsExactly("null null", "null null", "null null", "null null",
                         s1 + "/ListItems null", s1 + "/ListItems null", s1 + "/AddItems null", s1 + "/AddItems null",
                         s1 + "/Slow CANCEL");
+            }
+            try (Connection c = store.connection()) {
+                List<String> ours = GoldenRowsTest.rows(c, "l7_flow_log", HEADER);
+                if (Boolean.getBoolean("flowscope.golden.update")) {
+                    Files.write(CUT_ROWS, ours, StandardCharsets.UTF_8);
+                    return;
+                }
+                assertThat(ours).containsExactlyElementsOf(Files.readAllLines(CUT_ROWS, StandardCharsets.UTF_8));
             }
         }
     }
