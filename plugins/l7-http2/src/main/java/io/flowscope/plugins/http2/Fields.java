@@ -89,6 +89,7 @@ final class Fields implements HpackDecoder.Fields {
             }
             case 12 -> {
                 if (is(n, no, nl, "content-type")) {
+                    h.contentType = true;
                     h.grpc = startsWith(v, vo, vl, "application/grpc");
                 } else if (is(n, no, nl, "grpc-message")) {
                     h.grpcMessage = ascii(v, vo, vl);

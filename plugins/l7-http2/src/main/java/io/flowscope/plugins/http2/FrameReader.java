@@ -43,6 +43,10 @@ final class FrameReader {
     int blockLength;
     private int frameBlockStart;
     boolean blockOverflow;
+    /** Bytes of the block were lost in a gap: it cannot be decoded, though where its frames end is known. */
+    boolean blockCut;
+    /** Bytes of the current control frame were lost: what it says is not known. */
+    private boolean controlCut;
     int blockStream;
     int blockType;
     boolean blockEndStream;
@@ -156,11 +160,13 @@ final class FrameReader {
         }
         payloadRead = 0;
         padLength = -1;
+        controlCut = false;
         if (type == Frames.HEADERS || type == Frames.PUSH_PROMISE) {
             blockType = type;
             blockStream = streamId;
             blockLength = 0;
             blockOverflow = false;
+            blockCut = false;
             blockEndStream = (flags & Frames.END_STREAM) != 0;
             blockStart = frameStart;
             blockBytes = 0;
@@ -183,7 +189,7 @@ final class FrameReader {
                     int k = Math.min(n, small.length - payloadRead);
                     System.arraycopy(b, p, small, payloadRead, k);
                 }
-                if (type == Frames.SETTINGS) {
+                if (type == Frames.SETTINGS && !controlCut) {
                     settings(b, p, n);
                 }
             }
@@ -247,7 +253,7 @@ final class FrameReader {
         switch (type) {
             case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> {
                 blockBytes += Frames.HEADER + length;
-                if (!stripFragment()) {
+                if (!blockCut && !stripFragment()) {
                     parser.problem("bad_padding", "a header block's padding or priority is longer than its frame");
                     blockOverflow = true;
                 }
@@ -258,7 +264,11 @@ final class FrameReader {
                 }
             }
             case Frames.DATA -> parser.dataFrameEnd(this, ts);
-            default -> parser.control(this, ts);
+            default -> {
+                if (!controlCut) {
+                    parser.control(this, ts);
+                }
+            }
         }
     }
 
@@ -295,7 +305,50 @@ final class FrameReader {
         return true;
     }
 
-    void onGap() {
+    /**
+     * {@code lost} bytes of this direction will never come (a syscall's payload captured only in part, a hole in the
+     * TCP stream). When they all fall inside the frame being read, frames stay in step: the frame is read on as if
+     * they had come, and only what they carried is unknown (DATA is only counted anyway; a header block with a hole
+     * cannot be decoded, so its additions to the table are lost). When the hole goes past the frame's end, the frame
+     * is finished as its header said (its END_STREAM is known), but what the frames after it added to the table is
+     * not: the table is lost and the reader looks for the next frame.
+     */
+    void onGap(long lost) {
+        if (state == State.PAYLOAD && lost > 0) {
+            int rest = length - payloadRead;
+            skip((int) Math.min(lost, rest));
+            if (lost <= rest) {
+                return;
+            }
+        }
+        lostTrack();
+    }
+
+    /** {@code n} bytes of the current frame's payload (at most what is left of it) were lost. */
+    private void skip(int n) {
+        switch (type) {
+            case Frames.DATA -> {
+                if ((flags & Frames.PADDED) != 0 && padLength < 0) {
+                    // the pad length itself is lost: where the data ends is not known
+                    parser.dataLost(this, Long.MAX_VALUE);
+                } else {
+                    int dataEnd = length - Math.max(padLength, 0);
+                    long dataLost = Math.max(0, Math.min(payloadRead + n, dataEnd) - payloadRead);
+                    if (dataLost > 0) {
+                        parser.dataLost(this, dataLost);
+                    }
+                }
+            }
+            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> blockCut = true;
+            default -> controlCut = true;
+        }
+        payloadRead += n;
+        if (payloadRead == length) {
+            frameDone(parser.now());
+        }
+    }
+
+    private void lostTrack() {
         headerRead = 0;
         blockType = 0;
         blockLength = 0;
@@ -308,6 +361,8 @@ final class FrameReader {
         state = State.RESYNC;
         resyncLength = 0;
         headerRead = 0;
+        // frames of any open stream may be among the bytes passed over
+        parser.framesLost(this);
         if (blockType != 0) {
             blockType = 0;
             blockLength = 0;

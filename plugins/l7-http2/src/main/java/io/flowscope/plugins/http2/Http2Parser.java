@@ -54,8 +54,8 @@ final class Http2Parser implements ProtocolParser {
     @Override
     public void onGap(Direction direction, long lostBytes) {
         FrameReader r = direction == Direction.CLIENT_TO_SERVER ? fromClient : fromServer;
-        r.onGap();
-        // a stream whose END_STREAM may have been lost would wait forever: what was lost is not known
+        r.onGap(lostBytes);
+        // a stream whose END_STREAM was in lost frames waits for the connection's end: what was lost is not known
     }
 
     @Override
@@ -138,6 +138,12 @@ final class Http2Parser implements ProtocolParser {
     void block(FrameReader r, long ts) {
         Stream.Half half = null;
         Stream s;
+        if (r.blockType == Frames.PUSH_PROMISE && r.blockCut) {
+            // the promised stream's id may be among the lost bytes: only the table is affected
+            problem("header_block_cut", "bytes of a header block were lost; its table is lost until it is rebuilt");
+            r.hpack.table().lose();
+            return;
+        }
         if (r.blockType == Frames.PUSH_PROMISE) {
             s = open(r.promisedStream);
             if (s != null) {
@@ -157,6 +163,11 @@ final class Http2Parser implements ProtocolParser {
         fields.target(half);
         if (r.blockOverflow) {
             problem("header_block_too_large", "a header block over " + FrameReader.MAX_BLOCK + " bytes is not decoded");
+            r.hpack.table().lose();
+            fields.unknownField();
+        } else if (r.blockCut) {
+            // the block's own bytes are in step, but a hole is in it: what it added to the table is not known
+            problem("header_block_cut", "bytes of a header block were lost; its table is lost until it is rebuilt");
             r.hpack.table().lose();
             fields.unknownField();
         } else if (!r.hpack.decode(r.block, 0, r.blockLength, fields, scratch)) {
@@ -186,6 +197,23 @@ final class Http2Parser implements ProtocolParser {
         Stream s = find(r.streamId);
         if (s != null) {
             (r.fromClient ? s.request : s.response).data(b, off, len);
+        }
+    }
+
+    /** Frames of the reader's direction were lost or passed over: its open streams' message counts are not known. */
+    void framesLost(FrameReader r) {
+        for (Stream s : streams) {
+            if (s != null) {
+                (r.fromClient ? s.request : s.response).grpcMessagesUnknown = true;
+            }
+        }
+    }
+
+    /** DATA payload bytes of the reader's current frame that were lost in a gap. */
+    void dataLost(FrameReader r, long len) {
+        Stream s = find(r.streamId);
+        if (s != null) {
+            (r.fromClient ? s.request : s.response).dataLost(len);
         }
     }
 
@@ -339,20 +367,7 @@ final class Http2Parser implements ProtocolParser {
         boolean grpc = s.grpc();
         L7Message.Builder b = L7Message.response(protocol).streamId(s.id).time(r.start, r.end).version(VERSION)
                 .bytes(r.bytes).trace(r.traceId, r.spanId);
-        ResponseStatus status;
-        if (grpc && r.grpcStatus >= 0) {
-            b.statusCode(r.grpcStatus);
-            status = Grpc.status(r.grpcStatus);
-            if (r.grpcStatus != 0) {
-                b.exception(r.grpcMessage != null && !r.grpcMessage.isEmpty() ? r.grpcMessage : Grpc.name(r.grpcStatus));
-            }
-        } else if (r.status >= 0) {
-            b.statusCode(r.status);
-            status = r.status >= 500 ? ResponseStatus.SERVER_ERROR : r.status >= 400 ? ResponseStatus.CLIENT_ERROR
-                    : ResponseStatus.OK;
-        } else {
-            status = ResponseStatus.UNKNOWN;
-        }
+        ResponseStatus status = ResponseOutcome.apply(s, b);
         if (error != null) {
             b.exception(error);
             status = errorStatus;
@@ -370,8 +385,9 @@ final class Http2Parser implements ProtocolParser {
             return null;
         }
         Map<String, String> m = new LinkedHashMap<>(4);
-        if (grpc) {
-            // one name per side: the host stores both sides' attributes in one object
+        if (grpc && !h.grpcMessagesUnknown) {
+            // one name per side: the host stores both sides' attributes in one object (none when bytes were lost
+            // past a message's end: the count would be a guess)
             m.put(request ? "grpc_request_messages" : "grpc_response_messages", Integer.toString(h.grpcMessages));
         }
         if (h.unknownFields > 0) {

@@ -37,12 +37,19 @@ final class Stream {
         int grpcStatus = -1;
         String grpcMessage;
         boolean grpc;
+        /** A content-type was decoded (gRPC's or another): whether the stream is gRPC is then known. */
+        boolean contentType;
         String traceId;
         String spanId;
         /** Fields that referenced dynamic-table entries this capture does not hold. */
         int unknownFields;
         // gRPC length-prefixed messages in DATA (grpc/doc/PROTOCOL-HTTP2.md)
         int grpcMessages;
+        /**
+         * How many messages there were is not known: DATA bytes were lost past a message's end (where the next one
+         * begins is lost), or DATA came on a half whose gRPC content-type was not decoded.
+         */
+        boolean grpcMessagesUnknown;
         private int prefixRead;
         private long messageLength;
         private long messageLeft;
@@ -55,9 +62,27 @@ final class Stream {
             bytes += frameBytes;
         }
 
+        /**
+         * {@code len} DATA payload bytes of this half were lost (a syscall's payload captured only in part, a hole
+         * inside a frame): within the current message they are skipped exactly; past its end the next prefix is lost.
+         */
+        void dataLost(long len) {
+            if (!grpc) {
+                grpcMessagesUnknown = true;
+                return;
+            }
+            if (prefixRead == 0 && len <= messageLeft) {
+                messageLeft -= len;
+            } else {
+                grpcMessagesUnknown = true;
+            }
+        }
+
         /** DATA payload bytes: counts the gRPC messages that begin in them. */
         void data(byte[] b, int off, int len) {
-            if (!grpc) {
+            if (!grpc || grpcMessagesUnknown) {
+                // DATA of a half whose gRPC content-type was not seen (unknown, or not gRPC): its messages are not counted
+                grpcMessagesUnknown = true;
                 return;
             }
             while (len > 0) {
