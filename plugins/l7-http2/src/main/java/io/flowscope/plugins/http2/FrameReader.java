@@ -21,6 +21,7 @@ final class FrameReader {
     private final Http2Parser parser;
     final boolean fromClient;
     final HpackDecoder hpack = new HpackDecoder();
+    final BlockMemo memo = new BlockMemo();
     private State state;
     private int prefaceMatched;
 
@@ -41,6 +42,14 @@ final class FrameReader {
     // the header block being gathered
     byte[] block = new byte[0];
     int blockLength;
+    /**
+     * Where the block to decode lies: {@code block[0..blockLength)}, or, for a whole HEADERS frame that came in one
+     * piece, the fragment in the caller's bytes (valid only during that call, which decodes it).
+     */
+    byte[] blockBytesAt;
+    int blockFrom;
+    int blockTo;
+    private boolean inPlace;
     private int frameBlockStart;
     boolean blockOverflow;
     /** Bytes of the block were lost in a gap: it cannot be decoded, though where its frames end is known. */
@@ -75,7 +84,7 @@ final class FrameReader {
         int base = arr != null ? data.arrayOffset() : 0;
         if (arr == null) {
             // a read-only or direct buffer: read it through the connection's reused chunk
-            byte[] copy = parser.chunk();
+            byte[] copy = parser.chunk(limit - p);
             while (p < limit) {
                 int n = Math.min(copy.length, limit - p);
                 data.get(p, copy, 0, n);
@@ -130,18 +139,29 @@ final class FrameReader {
             }
             frameStart = ts;
         }
-        int n = Math.min(Frames.HEADER - headerRead, end - p);
-        System.arraycopy(b, p, header, headerRead, n);
-        headerRead += n;
-        p += n;
-        if (headerRead < Frames.HEADER) {
-            return p;
+        byte[] h;
+        int at;
+        if (headerRead == 0 && end - p >= Frames.HEADER) {
+            // the whole header is in the bytes given (as a rule): read where it lies
+            h = b;
+            at = p;
+            p += Frames.HEADER;
+        } else {
+            int n = Math.min(Frames.HEADER - headerRead, end - p);
+            System.arraycopy(b, p, header, headerRead, n);
+            headerRead += n;
+            p += n;
+            if (headerRead < Frames.HEADER) {
+                return p;
+            }
+            headerRead = 0;
+            h = header;
+            at = 0;
         }
-        headerRead = 0;
-        length = Frames.length(header, 0);
-        type = header[3] & 0xff;
-        flags = header[4] & 0xff;
-        long rawId = Frames.u32(header, 5);
+        length = Frames.length(h, at);
+        type = h[at + 3] & 0xff;
+        flags = h[at + 4] & 0xff;
+        long rawId = Frames.u32(h, at + 5);
         streamId = (int) (rawId & 0x7fff_ffffL);
         boolean known = type <= Frames.CONTINUATION;
         int limit = parser.frameLimit(maxFrame);
@@ -183,7 +203,18 @@ final class FrameReader {
         int n = Math.min(length - payloadRead, end - p);
         switch (type) {
             case Frames.DATA -> data(b, p, n);
-            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> appendBlock(b, p, n);
+            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> {
+                if (n == length && payloadRead == 0 && type == Frames.HEADERS && (flags & Frames.END_HEADERS) != 0
+                        && blockLength == 0 && !blockCut) {
+                    // a whole HEADERS block in the bytes given: decoded where it lies, not copied
+                    inPlace = true;
+                    blockBytesAt = b;
+                    blockFrom = p;
+                    blockTo = p + n;
+                } else {
+                    appendBlock(b, p, n);
+                }
+            }
             default -> {
                 if (payloadRead < small.length) {
                     int k = Math.min(n, small.length - payloadRead);
@@ -253,15 +284,22 @@ final class FrameReader {
         switch (type) {
             case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> {
                 blockBytes += Frames.HEADER + length;
-                if (!blockCut && !stripFragment()) {
+                if (!blockCut && !(inPlace ? stripInPlace() : stripFragment())) {
                     parser.problem("bad_padding", "a header block's padding or priority is longer than its frame");
                     blockOverflow = true;
+                }
+                if (!inPlace) {
+                    blockBytesAt = block;
+                    blockFrom = 0;
+                    blockTo = blockLength;
                 }
                 if ((flags & Frames.END_HEADERS) != 0 && blockType != 0) {
                     parser.block(this, ts);
                     blockType = 0;
                     blockLength = 0;
                 }
+                inPlace = false;
+                blockBytesAt = null; // the caller's bytes are not ours past this call
             }
             case Frames.DATA -> parser.dataFrameEnd(this, ts);
             default -> {
@@ -270,6 +308,29 @@ final class FrameReader {
                 }
             }
         }
+    }
+
+    /** The same for a HEADERS frame decoded in place: the fragment's bounds in the caller's bytes. */
+    private boolean stripInPlace() {
+        int from = blockFrom;
+        int to = blockTo;
+        int pad = 0;
+        if ((flags & Frames.PADDED) != 0) {
+            if (from >= to) {
+                return false;
+            }
+            pad = blockBytesAt[from++] & 0xff;
+        }
+        if ((flags & Frames.PRIORITY_FLAG) != 0) {
+            from += 5;
+        }
+        to -= pad;
+        if (from > to) {
+            return false;
+        }
+        blockFrom = from;
+        blockTo = to;
+        return true;
     }
 
     /** Removes this frame's padding, priority and promised stream id from the block, leaving the fragment. */
@@ -467,6 +528,6 @@ final class FrameReader {
     }
 
     long retainedBytes() {
-        return block.length + (resync != null ? resync.length : 0) + hpack.retainedBytes() + 96;
+        return block.length + (resync != null ? resync.length : 0) + hpack.retainedBytes() + memo.retainedBytes() + 96;
     }
 }

@@ -6,8 +6,6 @@ import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolParser;
 import io.flowscope.api.ResponseStatus;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One HTTP/2 connection: streams interleave, so each request and response carries its stream id and the host pairs
@@ -29,16 +27,25 @@ final class Http2Parser implements ProtocolParser {
     private final FrameReader fromServer = new FrameReader(this, false);
     private final HpackDecoder.Scratch scratch = new HpackDecoder.Scratch();
     private final Fields fields = new Fields();
-    /** Read-only buffers are copied through this, a chunk at a time (nothing keeps a reference past the call). */
-    private final byte[] chunk = new byte[4096];
-    private final Stream[] streams = new Stream[MAX_STREAMS];
-    private int streamCount;
-    private long opened;
+    /**
+     * Read-only and direct buffers are copied through this, a chunk at a time (nothing keeps a reference past the
+     * call); grown to what the chunks need, at most {@link #MAX_CHUNK}: small writes (gRPC's) need little.
+     */
+    private byte[] chunk = EMPTY;
+    private static final byte[] EMPTY = new byte[0];
+    private static final int MAX_CHUNK = 4096;
+    private final OpenStreams streams = new OpenStreams();
+    /**
+     * One builder per kind, reused: {@code build()} copies what it holds, and every field a message of that kind can
+     * carry is set (or cleared) for each one, so nothing of the previous message stays.
+     */
+    private L7Message.Builder requests;
+    private L7Message.Builder responses;
     /** The capture did not see the connection start: frame lengths up to Frames.UNSEEN_MAX_FRAME are believed. */
     private boolean joinedLate;
     private long now;
-    /** Kinds of problem already reported for this connection (bit per kind), so each is reported once. */
-    private final java.util.Set<String> reported = new java.util.HashSet<>(4);
+    /** Kinds of problem already reported for this connection, so each is reported once (made at the first). */
+    private java.util.Set<String> reported;
 
     Http2Parser(ParserContext context, String protocol) {
         this.context = context;
@@ -60,43 +67,41 @@ final class Http2Parser implements ProtocolParser {
 
     @Override
     public void onClose() {
-        for (int i = 0; i < streams.length; i++) {
-            Stream s = streams[i];
-            if (s != null) {
-                if (s.response.headersSeen) {
-                    emitResponse(s, null, null);
-                } else {
-                    emitRequest(s);
-                }
-                streams[i] = null;
+        for (int i = 0; i < streams.count(); i++) {
+            Stream s = streams.at(i);
+            if (s.response.headersSeen) {
+                emitResponse(s, null, null);
+            } else {
+                emitRequest(s);
             }
         }
-        streamCount = 0;
+        streams.clear();
     }
 
     @Override
     public long retainedBytes() {
-        long streamBytes = 0;
-        for (Stream s : streams) {
-            if (s != null) {
-                streamBytes += 400;
-            }
-        }
         return fromClient.retainedBytes() + fromServer.retainedBytes() + scratch.retainedBytes() + fields.retainedBytes()
-                + chunk.length + streamBytes + 8L * MAX_STREAMS + 256;
+                + chunk.length + streams.retainedBytes() + 256;
     }
 
     long now() {
         return now;
     }
 
-    byte[] chunk() {
+    /** The copy buffer for {@code need} more bytes: as large as that, within MAX_CHUNK. */
+    byte[] chunk(int need) {
+        if (chunk.length < need && chunk.length < MAX_CHUNK) {
+            chunk = new byte[Math.min(MAX_CHUNK, Math.max(256, Integer.highestOneBit(need - 1) << 1))];
+        }
         return chunk;
     }
 
     // ---- from the frame readers
 
     void problem(String kind, String message) {
+        if (reported == null) {
+            reported = new java.util.HashSet<>(4);
+        }
         if (reported.size() < 16 && reported.add(kind)) {
             context.reportProblem(kind, message);
         }
@@ -170,11 +175,15 @@ final class Http2Parser implements ProtocolParser {
             problem("header_block_cut", "bytes of a header block were lost; its table is lost until it is rebuilt");
             r.hpack.table().lose();
             fields.unknownField();
-        } else if (!r.hpack.decode(r.block, 0, r.blockLength, fields, scratch)) {
+        } else if (half != null && r.memo.replay(r.blockBytesAt, r.blockFrom, r.blockTo, r.hpack.table().version(), fields)) {
+            // the same indexed-only block against the same table as before: the same fields, not decoded again
+        } else if (!r.hpack.decode(r.blockBytesAt, r.blockFrom, r.blockTo, fields, scratch)) {
             problem("bad_hpack", "a header block is not valid HPACK; its table is lost until the connection restarts");
             fields.unknownField();
         } else if (r.hpack.listCapped()) {
             problem("header_list_too_large", "a header list over " + HpackDecoder.MAX_HEADER_LIST + " bytes: the rest is not read");
+        } else if (half != null && r.hpack.lastBlockIndexedOnly()) {
+            r.memo.remember(r.blockBytesAt, r.blockFrom, r.blockTo, r.hpack.table().version(), fields);
         }
         fields.target(null);
         if (half == null) {
@@ -202,10 +211,9 @@ final class Http2Parser implements ProtocolParser {
 
     /** Frames of the reader's direction were lost or passed over: its open streams' message counts are not known. */
     void framesLost(FrameReader r) {
-        for (Stream s : streams) {
-            if (s != null) {
-                (r.fromClient ? s.request : s.response).grpcMessagesUnknown = true;
-            }
+        for (int i = 0; i < streams.count(); i++) {
+            Stream s = streams.at(i);
+            (r.fromClient ? s.request : s.response).grpcMessagesUnknown = true;
         }
     }
 
@@ -241,9 +249,12 @@ final class Http2Parser implements ProtocolParser {
                 long last = Frames.u32(r.small, 0) & 0x7fff_ffffL;
                 long code = Frames.u32(r.small, 4);
                 // streams past the last one the sender processed were not processed: errors
-                for (Stream s : streams) {
-                    if (s != null && s.id > last && (s.id & 1) == 1 && !r.fromClient) {
-                        reset(s, code == 0 ? 0x7 : code, false, "GOAWAY ", ts);
+                for (int i = 0; i < streams.count(); ) {
+                    Stream s = streams.at(i);
+                    if (s.id > last && (s.id & 1) == 1 && !r.fromClient) {
+                        reset(s, code == 0 ? 0x7 : code, false, "GOAWAY ", ts); // removes it: the next is at i
+                    } else {
+                        i++;
                     }
                 }
             }
@@ -286,49 +297,25 @@ final class Http2Parser implements ProtocolParser {
     }
 
     private Stream find(int id) {
-        for (Stream s : streams) {
-            if (s != null && s.id == id) {
-                return s;
-            }
-        }
-        return null;
+        return streams.find(id);
     }
 
     private Stream open(int id) {
-        Stream existing = find(id);
+        Stream existing = streams.find(id);
         if (existing != null) {
             return existing;
         }
-        if (streamCount == MAX_STREAMS) {
+        if (streams.count() == MAX_STREAMS) {
             problem("too_many_streams", "more than " + MAX_STREAMS + " open streams: the oldest is given up");
-            Stream oldest = null;
-            for (Stream s : streams) {
-                if (oldest == null || s.opened < oldest.opened) {
-                    oldest = s;
-                }
-            }
+            Stream oldest = streams.oldest();
             emitRequest(oldest);
             remove(oldest);
         }
-        Stream s = new Stream(id, opened++);
-        for (int i = 0; i < streams.length; i++) {
-            if (streams[i] == null) {
-                streams[i] = s;
-                streamCount++;
-                return s;
-            }
-        }
-        return null;
+        return streams.add(id);
     }
 
     private void remove(Stream s) {
-        for (int i = 0; i < streams.length; i++) {
-            if (streams[i] == s) {
-                streams[i] = null;
-                streamCount--;
-                return;
-            }
-        }
+        streams.remove(s);
     }
 
     // ---- messages
@@ -340,13 +327,13 @@ final class Http2Parser implements ProtocolParser {
         }
         q.emitted = true;
         boolean grpc = s.grpc();
-        L7Message.Builder b = L7Message.request(protocol).streamId(s.id).time(q.start, q.end).version(VERSION)
-                .operation(q.method).domain(q.authority).resource(q.path).endpoint(endpoint(q.path, grpc))
-                .bytes(q.bytes).trace(q.traceId, q.spanId);
-        Map<String, String> attrs = attributes(q, grpc, s.pushed, true);
-        if (attrs != null) {
-            b.attributes(attrs);
+        if (requests == null) {
+            requests = L7Message.request(protocol).version(VERSION);
         }
+        L7Message.Builder b = requests.streamId(s.id).time(q.start, q.end)
+                .operation(q.method).domain(q.authority).resource(q.path).endpoint(endpoint(q.path, grpc))
+                .bytes(q.bytes).trace(q.traceId, q.spanId).attributes(null);
+        attributes(b, q, grpc, s.pushed, true);
         context.sink().emit(b.build());
     }
 
@@ -365,39 +352,48 @@ final class Http2Parser implements ProtocolParser {
         emitRequest(s);
         r.emitted = true;
         boolean grpc = s.grpc();
-        L7Message.Builder b = L7Message.response(protocol).streamId(s.id).time(r.start, r.end).version(VERSION)
-                .bytes(r.bytes).trace(r.traceId, r.spanId);
+        if (responses == null) {
+            responses = L7Message.response(protocol).version(VERSION);
+        }
+        L7Message.Builder b = responses.streamId(s.id).time(r.start, r.end).bytes(r.bytes).trace(r.traceId, r.spanId)
+                .statusCode(L7Message.NO_STATUS_CODE).exception(null).attributes(null);
         ResponseStatus status = ResponseOutcome.apply(s, b);
         if (error != null) {
             b.exception(error);
             status = errorStatus;
         }
         b.status(status);
-        Map<String, String> attrs = attributes(r, grpc, false, false);
-        if (attrs != null) {
-            b.attributes(attrs);
-        }
+        attributes(b, r, grpc, false, false);
         context.sink().emit(b.build());
     }
 
-    private static Map<String, String> attributes(Stream.Half h, boolean grpc, boolean pushed, boolean request) {
-        if (!grpc && h.unknownFields == 0 && !pushed) {
-            return null;
-        }
-        Map<String, String> m = new LinkedHashMap<>(4);
+    /** Added one by one to the builder (no map per message). */
+    private static void attributes(L7Message.Builder b, Stream.Half h, boolean grpc, boolean pushed, boolean request) {
         if (grpc && !h.grpcMessagesUnknown) {
             // one name per side: the host stores both sides' attributes in one object (none when bytes were lost
             // past a message's end: the count would be a guess)
-            m.put(request ? "grpc_request_messages" : "grpc_response_messages", Integer.toString(h.grpcMessages));
+            b.attribute(request ? "grpc_request_messages" : "grpc_response_messages", count(h.grpcMessages));
         }
         if (h.unknownFields > 0) {
             // fields that referenced dynamic-table entries the capture never saw: left unknown, not guessed
-            m.put("hpack_unknown_fields", Integer.toString(h.unknownFields));
+            b.attribute("hpack_unknown_fields", count(h.unknownFields));
         }
         if (pushed) {
-            m.put("server_push", "true");
+            b.attribute("server_push", "true");
         }
-        return m;
+    }
+
+    /** Counts as text; the small ones every call has are made once. */
+    private static String count(int n) {
+        return n >= 0 && n < COUNTS.length ? COUNTS[n] : Integer.toString(n);
+    }
+
+    private static final String[] COUNTS = new String[32];
+
+    static {
+        for (int i = 0; i < COUNTS.length; i++) {
+            COUNTS[i] = Integer.toString(i);
+        }
     }
 
     /** The path without its query (DeepFlow's endpoint, as l7-http1); a gRPC path is {@code /pkg.Service/Method}. */

@@ -1,19 +1,26 @@
 package io.flowscope.plugins.http2;
 
-/** What one HTTP/2 stream has shown so far: its request half and its response half. */
+/**
+ * What one HTTP/2 stream has shown so far: its request half and its response half. Reused for a later stream once
+ * this one ended ({@link OpenStreams}): {@link #start} clears it.
+ */
 final class Stream {
 
-    final int id;
+    int id;
     final Half request = new Half();
     final Half response = new Half();
     /** Opened by a PUSH_PROMISE: its request came from the server. */
     boolean pushed;
     /** Order of opening, to find the oldest when the table is full. */
-    final long opened;
+    long opened;
 
-    Stream(int id, long opened) {
+    /** Begins stream {@code id} afresh. */
+    void start(int id, long opened) {
         this.id = id;
         this.opened = opened;
+        pushed = false;
+        request.clear();
+        response.clear();
     }
 
     boolean grpc() {
@@ -53,6 +60,31 @@ final class Stream {
         private int prefixRead;
         private long messageLength;
         private long messageLeft;
+
+        void clear() {
+            headersSeen = false;
+            ended = false;
+            emitted = false;
+            start = -1;
+            end = 0;
+            bytes = 0;
+            method = null;
+            path = null;
+            authority = null;
+            status = -1;
+            grpcStatus = -1;
+            grpcMessage = null;
+            grpc = false;
+            contentType = false;
+            traceId = null;
+            spanId = null;
+            unknownFields = 0;
+            grpcMessages = 0;
+            grpcMessagesUnknown = false;
+            prefixRead = 0;
+            messageLength = 0;
+            messageLeft = 0;
+        }
 
         void frame(long frameStart, long frameEnd, long frameBytes) {
             if (start < 0) {
