@@ -11,10 +11,11 @@ final class DynamicTable {
     static final int CAP = 16 * 1024;
     private static final int MAX_ENTRIES = CAP / 32;
 
-    private byte[][] names = new byte[8][];
-    private byte[][] values = new byte[8][];
+    // 16 entries before the first growth: what a gRPC client's or server's fields take (gRPC-java indexes them all)
+    private byte[][] names = new byte[16][];
+    private byte[][] values = new byte[16][];
     /** The {@link FieldNames} kind of each entry's name, found when it was added. */
-    private byte[] kinds = new byte[8];
+    private byte[] kinds = new byte[16];
     private int head; // index of the newest entry
     private int count;
     private int size;

@@ -16,13 +16,17 @@ final class FrameReader {
     /** The most bytes held while looking for the next frame after a hole: a default-size frame and the next header. */
     static final int WINDOW = Frames.DEFAULT_MAX_FRAME + 2 * Frames.HEADER;
 
-    private enum State { PREFACE, HEADER, PAYLOAD, RESYNC }
+    // states, as ints: the step switch on them is a jump table (an enum's goes through a lookup array first)
+    private static final int PREFACE = 0;
+    private static final int HEADER = 1;
+    private static final int PAYLOAD = 2;
+    private static final int RESYNC = 3;
 
     private final Http2Parser parser;
     final boolean fromClient;
     final HpackDecoder hpack = new HpackDecoder();
     final BlockMemo memo = new BlockMemo();
-    private State state;
+    private int state;
     private int prefaceMatched;
 
     // the frame being read
@@ -74,7 +78,7 @@ final class FrameReader {
     FrameReader(Http2Parser parser, boolean fromClient) {
         this.parser = parser;
         this.fromClient = fromClient;
-        this.state = fromClient ? State.PREFACE : State.HEADER;
+        this.state = fromClient ? PREFACE : HEADER;
     }
 
     void onData(ByteBuffer data, long ts) {
@@ -111,7 +115,7 @@ final class FrameReader {
                 if (prefaceMatched == 0) {
                     // no preface: a connection the capture joined after its start
                     parser.joinedLate();
-                    state = State.HEADER;
+                    state = HEADER;
                 } else {
                     parser.problem("bad_preface", "the client preface is cut by other bytes");
                     prefaceMatched = 0;
@@ -124,7 +128,7 @@ final class FrameReader {
         }
         if (prefaceMatched == Frames.PREFACE.length) {
             prefaceMatched = 0;
-            state = State.HEADER;
+            state = HEADER;
             parser.preface();
         }
         return p;
@@ -134,7 +138,7 @@ final class FrameReader {
         if (headerRead == 0) {
             if (fromClient && b[p] == 'P') {
                 // no frame length starts with 0x50 (5 MiB): a client preface, a new connection context, or noise
-                state = State.PREFACE;
+                state = PREFACE;
                 return p;
             }
             frameStart = ts;
@@ -192,7 +196,7 @@ final class FrameReader {
             blockBytes = 0;
         }
         frameBlockStart = blockLength;
-        state = State.PAYLOAD;
+        state = PAYLOAD;
         if (length == 0) {
             frameDone(ts);
         }
@@ -280,7 +284,7 @@ final class FrameReader {
     }
 
     private void frameDone(long ts) {
-        state = State.HEADER;
+        state = HEADER;
         switch (type) {
             case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> {
                 blockBytes += Frames.HEADER + length;
@@ -375,7 +379,7 @@ final class FrameReader {
      * not: the table is lost and the reader looks for the next frame.
      */
     void onGap(long lost) {
-        if (state == State.PAYLOAD && lost > 0) {
+        if (state == PAYLOAD && lost > 0) {
             int rest = length - payloadRead;
             skip((int) Math.min(lost, rest));
             if (lost <= rest) {
@@ -419,7 +423,7 @@ final class FrameReader {
     }
 
     private void startResync() {
-        state = State.RESYNC;
+        state = RESYNC;
         resyncLength = 0;
         headerRead = 0;
         // frames of any open stream may be among the bytes passed over
@@ -445,7 +449,7 @@ final class FrameReader {
         System.arraycopy(b, p, resync, resyncLength, n);
         resyncLength += n;
         p += n;
-        while (state == State.RESYNC) {
+        while (state == RESYNC) {
             int at = candidate();
             if (at < 0) {
                 return p;
@@ -453,10 +457,10 @@ final class FrameReader {
             byte[] held = resync;
             int q = at;
             int heldEnd = resyncLength;
-            while (q < heldEnd && state != State.RESYNC) {
+            while (q < heldEnd && state != RESYNC) {
                 q = step(held, q, heldEnd, ts);
             }
-            if (state == State.RESYNC) {
+            if (state == RESYNC) {
                 System.arraycopy(held, q, held, 0, heldEnd - q);
                 resyncLength = heldEnd - q;
                 continue;
@@ -478,7 +482,7 @@ final class FrameReader {
                     if (m < Frames.PREFACE.length) {
                         return keepFrom(at);
                     }
-                    state = State.PREFACE;
+                    state = PREFACE;
                     prefaceMatched = 0;
                     return at;
                 }
@@ -492,7 +496,7 @@ final class FrameReader {
             int next = at + Frames.HEADER + Frames.length(resync, at);
             if (next == resyncLength) {
                 // the frame ends where the bytes seen so far end: where a sender's write (a segment) ends, as a rule
-                state = State.HEADER;
+                state = HEADER;
                 headerRead = 0;
                 return at;
             }
@@ -504,7 +508,7 @@ final class FrameReader {
                 // the next header is not in sight yet: wait, unless the window is full
                 return keepFrom(at);
             }
-            state = State.HEADER;
+            state = HEADER;
             headerRead = 0;
             return at;
         }
@@ -523,7 +527,7 @@ final class FrameReader {
             case PREFACE -> preface(b, p, end, ts);
             case HEADER -> header(b, p, end, ts);
             case PAYLOAD -> payload(b, p, end, ts);
-            case RESYNC -> resync(b, p, end, ts);
+            default -> resync(b, p, end, ts);
         };
     }
 
