@@ -13,14 +13,15 @@ final class BlockMemo {
     /** Longer blocks are rare among indexed-only ones and cost more to compare than to decode. */
     static final int MAX_BLOCK = 64;
 
-    private final byte[][] keys = new byte[ENTRIES][];
-    private final int[] keyLengths = new int[ENTRIES];
-    private final long[] versions = new long[ENTRIES];
-    private final byte[][] kinds = new byte[ENTRIES][];
-    private final Object[][] values = new Object[ENTRIES][];
-    private final int[][] numbers = new int[ENTRIES][];
-    private final int[] counts = new int[ENTRIES];
-    private final int[] unknown = new int[ENTRIES];
+    // made at the first block remembered
+    private byte[][] keys;
+    private int[] keyLengths;
+    private long[] versions;
+    private byte[][] kinds;
+    private Object[][] values;
+    private int[][] numbers;
+    private int[] counts;
+    private int[] unknown;
     private int used;
     private int next;
 
@@ -51,26 +52,32 @@ final class BlockMemo {
         if (len > MAX_BLOCK || !fields.replayable) {
             return;
         }
+        if (keys == null) {
+            keys = new byte[ENTRIES][];
+            keyLengths = new int[ENTRIES];
+            versions = new long[ENTRIES];
+            kinds = new byte[ENTRIES][];
+            values = new Object[ENTRIES][];
+            numbers = new int[ENTRIES][];
+            counts = new int[ENTRIES];
+            unknown = new int[ENTRIES];
+        }
         int e = next;
         next = (next + 1) % ENTRIES;
-        if (e == used) {
-            keys[e] = new byte[MAX_BLOCK];
-            kinds[e] = new byte[Fields.MAX_RECORDED];
-            values[e] = new Object[Fields.MAX_RECORDED];
-            numbers[e] = new int[Fields.MAX_RECORDED];
-            used++;
-        }
-        System.arraycopy(b, from, keys[e], 0, len);
+        used = Math.max(used, e + 1);
+        // arrays of the exact sizes: made only when a block is remembered (a miss), never on a replay
+        keys[e] = java.util.Arrays.copyOfRange(b, from, to);
         keyLengths[e] = len;
         versions[e] = version;
-        counts[e] = fields.recorded;
+        int n = fields.recorded;
+        counts[e] = n;
         unknown[e] = fields.recordedUnknown;
-        System.arraycopy(fields.recordedKinds, 0, kinds[e], 0, fields.recorded);
-        System.arraycopy(fields.recordedValues, 0, values[e], 0, fields.recorded);
-        System.arraycopy(fields.recordedNumbers, 0, numbers[e], 0, fields.recorded);
+        kinds[e] = java.util.Arrays.copyOf(fields.recordedKinds, n);
+        values[e] = java.util.Arrays.copyOf(fields.recordedValues, n);
+        numbers[e] = java.util.Arrays.copyOf(fields.recordedNumbers, n);
     }
 
     long retainedBytes() {
-        return used * (MAX_BLOCK + 3L * Fields.MAX_RECORDED * 8 + 64) + 128;
+        return used * (MAX_BLOCK + 3L * Fields.MAX_RECORDED * 8 + 96) + 160;
     }
 }

@@ -19,7 +19,7 @@ final class Fields implements HpackDecoder.Fields {
     private final RecentStrings messages = new RecentStrings(4);
 
     // what the block being decoded did to its half, for BlockMemo: kinds kept, their values, unknown fields
-    static final int MAX_RECORDED = 16;
+    static final int MAX_RECORDED = 8;
     final byte[] recordedKinds = new byte[MAX_RECORDED];
     final Object[] recordedValues = new Object[MAX_RECORDED];
     final int[] recordedNumbers = new int[MAX_RECORDED];
