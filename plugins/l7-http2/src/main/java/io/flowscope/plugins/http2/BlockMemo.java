@@ -29,8 +29,7 @@ final class BlockMemo {
     boolean replay(byte[] b, int from, int to, long version, Fields fields) {
         int len = to - from;
         for (int e = 0; e < used; e++) {
-            if (keyLengths[e] == len && versions[e] == version
-                    && java.util.Arrays.equals(keys[e], 0, len, b, from, to)) {
+            if (keyLengths[e] == len && versions[e] == version && same(keys[e], b, from, len)) {
                 byte[] k = kinds[e];
                 Object[] v = values[e];
                 int[] n = numbers[e];
@@ -44,6 +43,16 @@ final class BlockMemo {
             }
         }
         return false;
+    }
+
+    /** A plain loop: the keys are a few bytes, shorter than a vectorised comparison pays for. */
+    private static boolean same(byte[] key, byte[] b, int from, int len) {
+        for (int i = 0; i < len; i++) {
+            if (key[i] != b[from + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Remembers a block just decoded, indexed fields only, with what {@code fields} recorded of it. */

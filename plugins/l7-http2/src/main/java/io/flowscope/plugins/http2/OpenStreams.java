@@ -15,6 +15,8 @@ final class OpenStreams {
     private final Stream[] spare = new Stream[SPARE];
     private int spareCount;
     private long opened;
+    /** The stream found last: a stream's frames come in runs (HEADERS, DATA, its end), so most lookups are it. */
+    private Stream last;
 
     int count() {
         return count;
@@ -26,9 +28,14 @@ final class OpenStreams {
     }
 
     Stream find(int id) {
+        Stream l = last;
+        if (l != null && l.id == id) {
+            return l;
+        }
         for (int i = 0; i < count; i++) {
             if (open[i].id == id) {
-                return open[i];
+                last = open[i];
+                return last;
             }
         }
         return null;
@@ -48,11 +55,15 @@ final class OpenStreams {
         spare[spareCount] = null;
         s.start(id, opened++);
         open[count++] = s;
+        last = s;
         return s;
     }
 
     /** {@code s} is no longer open; nothing may use it after this (it may be handed out again). */
     void remove(Stream s) {
+        if (last == s) {
+            last = null;
+        }
         for (int i = 0; i < count; i++) {
             if (open[i] == s) {
                 System.arraycopy(open, i + 1, open, i, count - i - 1);
@@ -67,6 +78,7 @@ final class OpenStreams {
 
     /** Every stream closed at once (the connection ended); they are not reused. */
     void clear() {
+        last = null;
         java.util.Arrays.fill(open, 0, count, null);
         count = 0;
     }
