@@ -41,6 +41,10 @@ public final class GrpcTraffic {
     public static final int CLIENT_STREAMS = 2;
     public static final int ADDED_PER_CALL = 4;
     public static final int SLOW = 1;
+    /** {@link #driveLarge}: GetItem calls with a large item, then small ones OK and NOT_FOUND on the same connection. */
+    public static final int LARGE_CALLS = 2;
+    public static final int AFTER_LARGE_OK = 2;
+    public static final int AFTER_LARGE_NOT_FOUND = 1;
 
     private static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -129,14 +133,7 @@ public final class GrpcTraffic {
                 ClientCalls.blockingUnaryCall(channel, GET_ITEM, CallOptions.DEFAULT, "item-" + i);
             }
             for (int i = 0; i < UNARY_NOT_FOUND; i++) {
-                try {
-                    ClientCalls.blockingUnaryCall(channel, GET_ITEM, CallOptions.DEFAULT, "missing");
-                    throw new IllegalStateException("GetItem(missing) did not fail");
-                } catch (StatusRuntimeException expected) {
-                    if (expected.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                        throw expected;
-                    }
-                }
+                getMissing(channel);
             }
             for (int i = 0; i < SERVER_STREAMS; i++) {
                 Iterator<String> it = ClientCalls.blockingServerStreamingCall(channel, LIST_ITEMS, CallOptions.DEFAULT, "shelf-" + i);
@@ -188,6 +185,44 @@ public final class GrpcTraffic {
         } finally {
             channel.shutdown();
             channel.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * On one connection to {@code port}: {@link #LARGE_CALLS} GetItem calls whose item is {@code itemBytes} long (the
+     * answer is 5 bytes longer: more than one syscall's captured payload when {@code itemBytes} is over it), then
+     * {@link #AFTER_LARGE_OK} small GetItem calls and {@link #AFTER_LARGE_NOT_FOUND} GetItem("missing").
+     */
+    public static void driveLarge(int port, int itemBytes) throws InterruptedException {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            String large = "x".repeat(itemBytes);
+            for (int i = 0; i < LARGE_CALLS; i++) {
+                String answer = ClientCalls.blockingUnaryCall(channel, GET_ITEM, CallOptions.DEFAULT, large);
+                if (answer.length() != itemBytes + 5) {
+                    throw new IllegalStateException("GetItem(large) gave " + answer.length() + " bytes");
+                }
+            }
+            for (int i = 0; i < AFTER_LARGE_OK; i++) {
+                ClientCalls.blockingUnaryCall(channel, GET_ITEM, CallOptions.DEFAULT, "item-" + i);
+            }
+            for (int i = 0; i < AFTER_LARGE_NOT_FOUND; i++) {
+                getMissing(channel);
+            }
+        } finally {
+            channel.shutdown();
+            channel.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void getMissing(ManagedChannel channel) {
+        try {
+            ClientCalls.blockingUnaryCall(channel, GET_ITEM, CallOptions.DEFAULT, "missing");
+            throw new IllegalStateException("GetItem(missing) did not fail");
+        } catch (StatusRuntimeException expected) {
+            if (expected.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw expected;
+            }
         }
     }
 

@@ -13,91 +13,137 @@ final class Fields implements HpackDecoder.Fields {
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE"};
 
     private Stream.Half into;
-    /** The last authority seen and its String: a connection repeats its authority on every request. */
-    private byte[] lastAuthority = new byte[0];
-    private String lastAuthorityString;
+    /** A connection repeats its authority on every request, and gRPC a few paths and messages: made once each. */
+    private final RecentStrings authorities = new RecentStrings(2);
+    private final RecentStrings paths = new RecentStrings(8);
+    private final RecentStrings messages = new RecentStrings(4);
+
+    // what the block being decoded did to its half, for BlockMemo: kinds kept, their values, unknown fields
+    static final int MAX_RECORDED = 8;
+    final byte[] recordedKinds = new byte[MAX_RECORDED];
+    final Object[] recordedValues = new Object[MAX_RECORDED];
+    final int[] recordedNumbers = new int[MAX_RECORDED];
+    int recorded;
+    int recordedUnknown;
+    /** What the block did can be done again from the record alone (no field whose effect depends on the half). */
+    boolean replayable;
 
     /** Where the next block's fields go; null to decode a block only to keep the table in step. */
     void target(Stream.Half half) {
         into = half;
+        recorded = 0;
+        recordedUnknown = 0;
+        replayable = true;
     }
 
     @Override
     public void unknownField() {
         if (into != null) {
             into.unknownFields++;
+            recordedUnknown++;
         }
+    }
+
+    private void record(byte kind, Object value, int number) {
+        if (recorded == MAX_RECORDED) {
+            replayable = false;
+            return;
+        }
+        recordedKinds[recorded] = kind;
+        recordedValues[recorded] = value;
+        recordedNumbers[recorded] = number;
+        recorded++;
+    }
+
+    /** Does again what a recorded field did (one of the replayable kinds) to the current half. */
+    void replay(byte kind, Object value, int number) {
+        Stream.Half h = into;
+        switch (kind) {
+            case FieldNames.PATH -> h.path = (String) value;
+            case FieldNames.METHOD -> h.method = (String) value;
+            case FieldNames.STATUS -> h.status = number;
+            case FieldNames.AUTHORITY -> h.authority = (String) value;
+            case FieldNames.GRPC_STATUS -> h.grpcStatus = number;
+            case FieldNames.GRPC_MESSAGE -> h.grpcMessage = (String) value;
+            case FieldNames.CONTENT_TYPE -> {
+                h.contentType = true;
+                h.grpc = number != 0;
+            }
+            default -> throw new IllegalStateException("not replayable: " + kind);
+        }
+    }
+
+    /** The unknown fields of a replayed block. */
+    void replayUnknown(int n) {
+        into.unknownFields += n;
     }
 
     @Override
     public void field(byte[] n, int no, int nl, byte[] v, int vo, int vl) {
-        Stream.Half h = into;
-        if (h == null || v == null || nl < 2) {
-            return;
+        field(FieldNames.of(n, no, nl), false, n, no, nl, v, vo, vl);
+    }
+
+    @Override
+    public void field(byte kind, boolean tableValue, byte[] n, int no, int nl, byte[] v, int vo, int vl) {
+        // small enough to be inlined where the decoder calls it: most fields are not kept
+        if (kind != FieldNames.OTHER && into != null && v != null) {
+            keep(into, kind, tableValue, v, vo, vl);
         }
-        if (n[no] == ':') {
-            switch (nl) {
-                case 5 -> {
-                    if (is(n, no, nl, ":path")) {
-                        h.path = ascii(v, vo, vl);
-                    }
-                }
-                case 7 -> {
-                    if (is(n, no, nl, ":method")) {
-                        h.method = method(v, vo, vl);
-                    } else if (is(n, no, nl, ":status")) {
-                        h.status = number(v, vo, vl);
-                    }
-                }
-                case 10 -> {
-                    if (is(n, no, nl, ":authority")) {
-                        h.authority = authority(v, vo, vl);
-                    }
-                }
-                default -> {
+    }
+
+    private void keep(Stream.Half h, byte kind, boolean tableValue, byte[] v, int vo, int vl) {
+        switch (kind) {
+            case FieldNames.PATH -> record(kind, h.path = paths.get(v, vo, Math.min(vl, MAX_KEPT_VALUE), tableValue), 0);
+            case FieldNames.METHOD -> record(kind, h.method = method(v, vo, vl), 0);
+            case FieldNames.STATUS -> record(kind, null, h.status = number(v, vo, vl));
+            case FieldNames.AUTHORITY -> record(kind, h.authority = authorities.get(v, vo, Math.min(vl, MAX_KEPT_VALUE), tableValue), 0);
+            case FieldNames.HOST -> {
+                replayable = false;
+                if (h.authority == null) {
+                    h.authority = authorities.get(v, vo, Math.min(vl, MAX_KEPT_VALUE), tableValue);
                 }
             }
-            return;
-        }
-        switch (nl) {
-            case 2 -> {
-                if (is(n, no, nl, "b3") && h.traceId == null) {
+            case FieldNames.B3 -> {
+                replayable = false;
+                if (h.traceId == null) {
                     b3(h, v, vo, vl);
                 }
             }
-            case 3 -> {
-                if (is(n, no, nl, "sw8") && h.traceId == null) {
+            case FieldNames.SW8 -> {
+                replayable = false;
+                if (h.traceId == null) {
                     sw8(h, v, vo, vl);
                 }
             }
-            case 4 -> {
-                if (is(n, no, nl, "host") && h.authority == null) {
-                    h.authority = authority(v, vo, vl);
+            case FieldNames.GRPC_STATUS -> record(kind, null, h.grpcStatus = number(v, vo, vl));
+            case FieldNames.TRACEPARENT -> {
+                replayable = false;
+                if (vl >= 55 && v[vo + 2] == '-' && v[vo + 35] == '-' && v[vo + 52] == '-') {
+                    h.traceId = ascii(v, vo + 3, 32);
+                    h.spanId = ascii(v, vo + 36, 16);
                 }
             }
-            case 11 -> {
-                if (is(n, no, nl, "grpc-status")) {
-                    h.grpcStatus = number(v, vo, vl);
-                } else if (is(n, no, nl, "traceparent")) {
-                    if (vl >= 55 && v[vo + 2] == '-' && v[vo + 35] == '-' && v[vo + 52] == '-') {
-                        h.traceId = ascii(v, vo + 3, 32);
-                        h.spanId = ascii(v, vo + 36, 16);
-                    }
-                } else if (is(n, no, nl, "x-b3-spanid") && h.spanId == null) {
+            case FieldNames.X_B3_SPANID -> {
+                replayable = false;
+                if (h.spanId == null) {
                     h.spanId = ascii(v, vo, vl);
                 }
             }
-            case 12 -> {
-                if (is(n, no, nl, "content-type")) {
-                    h.grpc = startsWith(v, vo, vl, "application/grpc");
-                } else if (is(n, no, nl, "grpc-message")) {
-                    h.grpcMessage = ascii(v, vo, vl);
-                } else if (is(n, no, nl, "x-b3-traceid") && h.traceId == null) {
+            case FieldNames.CONTENT_TYPE -> {
+                h.contentType = true;
+                h.grpc = startsWith(v, vo, vl, "application/grpc");
+                record(kind, null, h.grpc ? 1 : 0);
+            }
+            case FieldNames.GRPC_MESSAGE -> record(kind, h.grpcMessage = messages.get(v, vo, Math.min(vl, MAX_KEPT_VALUE), tableValue), 0);
+            case FieldNames.X_B3_TRACEID -> {
+                replayable = false;
+                if (h.traceId == null) {
                     h.traceId = ascii(v, vo, vl);
                 }
             }
-            case 13 -> {
-                if (is(n, no, nl, "uber-trace-id") && h.traceId == null) {
+            case FieldNames.UBER_TRACE_ID -> {
+                replayable = false;
+                if (h.traceId == null) {
                     // trace-id:span-id:parent-span-id:flags
                     int c1 = indexOf(v, vo, vo + vl, ':');
                     int c2 = c1 < 0 ? -1 : indexOf(v, c1 + 1, vo + vl, ':');
@@ -156,15 +202,6 @@ final class Fields implements HpackDecoder.Fields {
         }
     }
 
-    private String authority(byte[] v, int vo, int vl) {
-        if (lastAuthorityString != null && java.util.Arrays.equals(v, vo, vo + vl, lastAuthority, 0, lastAuthority.length)) {
-            return lastAuthorityString;
-        }
-        lastAuthority = java.util.Arrays.copyOfRange(v, vo, vo + Math.min(vl, MAX_KEPT_VALUE));
-        lastAuthorityString = new String(lastAuthority, StandardCharsets.ISO_8859_1);
-        return lastAuthorityString;
-    }
-
     private static String method(byte[] v, int vo, int vl) {
         for (String m : METHODS) {
             if (m.length() == vl && startsWith(v, vo, vl, m)) {
@@ -194,10 +231,6 @@ final class Fields implements HpackDecoder.Fields {
         return new String(v, off, Math.min(len, MAX_KEPT_VALUE), StandardCharsets.ISO_8859_1);
     }
 
-    private static boolean is(byte[] n, int no, int nl, String lower) {
-        return nl == lower.length() && startsWith(n, no, nl, lower);
-    }
-
     private static boolean startsWith(byte[] v, int vo, int vl, String prefix) {
         if (vl < prefix.length()) {
             return false;
@@ -220,6 +253,6 @@ final class Fields implements HpackDecoder.Fields {
     }
 
     long retainedBytes() {
-        return lastAuthority.length * 2L + 64;
+        return authorities.retainedBytes() + paths.retainedBytes() + messages.retainedBytes() + 64;
     }
 }

@@ -16,12 +16,17 @@ final class FrameReader {
     /** The most bytes held while looking for the next frame after a hole: a default-size frame and the next header. */
     static final int WINDOW = Frames.DEFAULT_MAX_FRAME + 2 * Frames.HEADER;
 
-    private enum State { PREFACE, HEADER, PAYLOAD, RESYNC }
+    // states, as ints: the step switch on them is a jump table (an enum's goes through a lookup array first)
+    private static final int PREFACE = 0;
+    private static final int HEADER = 1;
+    private static final int PAYLOAD = 2;
+    private static final int RESYNC = 3;
 
     private final Http2Parser parser;
     final boolean fromClient;
     final HpackDecoder hpack = new HpackDecoder();
-    private State state;
+    final BlockMemo memo = new BlockMemo();
+    private int state;
     private int prefaceMatched;
 
     // the frame being read
@@ -41,8 +46,20 @@ final class FrameReader {
     // the header block being gathered
     byte[] block = new byte[0];
     int blockLength;
+    /**
+     * Where the block to decode lies: {@code block[0..blockLength)}, or, for a whole HEADERS frame that came in one
+     * piece, the fragment in the caller's bytes (valid only during that call, which decodes it).
+     */
+    byte[] blockBytesAt;
+    int blockFrom;
+    int blockTo;
+    private boolean inPlace;
     private int frameBlockStart;
     boolean blockOverflow;
+    /** Bytes of the block were lost in a gap: it cannot be decoded, though where its frames end is known. */
+    boolean blockCut;
+    /** Bytes of the current control frame were lost: what it says is not known. */
+    private boolean controlCut;
     int blockStream;
     int blockType;
     boolean blockEndStream;
@@ -61,7 +78,7 @@ final class FrameReader {
     FrameReader(Http2Parser parser, boolean fromClient) {
         this.parser = parser;
         this.fromClient = fromClient;
-        this.state = fromClient ? State.PREFACE : State.HEADER;
+        this.state = fromClient ? PREFACE : HEADER;
     }
 
     void onData(ByteBuffer data, long ts) {
@@ -71,7 +88,7 @@ final class FrameReader {
         int base = arr != null ? data.arrayOffset() : 0;
         if (arr == null) {
             // a read-only or direct buffer: read it through the connection's reused chunk
-            byte[] copy = parser.chunk();
+            byte[] copy = parser.chunk(limit - p);
             while (p < limit) {
                 int n = Math.min(copy.length, limit - p);
                 data.get(p, copy, 0, n);
@@ -98,7 +115,7 @@ final class FrameReader {
                 if (prefaceMatched == 0) {
                     // no preface: a connection the capture joined after its start
                     parser.joinedLate();
-                    state = State.HEADER;
+                    state = HEADER;
                 } else {
                     parser.problem("bad_preface", "the client preface is cut by other bytes");
                     prefaceMatched = 0;
@@ -111,7 +128,7 @@ final class FrameReader {
         }
         if (prefaceMatched == Frames.PREFACE.length) {
             prefaceMatched = 0;
-            state = State.HEADER;
+            state = HEADER;
             parser.preface();
         }
         return p;
@@ -121,23 +138,34 @@ final class FrameReader {
         if (headerRead == 0) {
             if (fromClient && b[p] == 'P') {
                 // no frame length starts with 0x50 (5 MiB): a client preface, a new connection context, or noise
-                state = State.PREFACE;
+                state = PREFACE;
                 return p;
             }
             frameStart = ts;
         }
-        int n = Math.min(Frames.HEADER - headerRead, end - p);
-        System.arraycopy(b, p, header, headerRead, n);
-        headerRead += n;
-        p += n;
-        if (headerRead < Frames.HEADER) {
-            return p;
+        byte[] h;
+        int at;
+        if (headerRead == 0 && end - p >= Frames.HEADER) {
+            // the whole header is in the bytes given (as a rule): read where it lies
+            h = b;
+            at = p;
+            p += Frames.HEADER;
+        } else {
+            int n = Math.min(Frames.HEADER - headerRead, end - p);
+            System.arraycopy(b, p, header, headerRead, n);
+            headerRead += n;
+            p += n;
+            if (headerRead < Frames.HEADER) {
+                return p;
+            }
+            headerRead = 0;
+            h = header;
+            at = 0;
         }
-        headerRead = 0;
-        length = Frames.length(header, 0);
-        type = header[3] & 0xff;
-        flags = header[4] & 0xff;
-        long rawId = Frames.u32(header, 5);
+        length = Frames.length(h, at);
+        type = h[at + 3] & 0xff;
+        flags = h[at + 4] & 0xff;
+        long rawId = Frames.u32(h, at + 5);
         streamId = (int) (rawId & 0x7fff_ffffL);
         boolean known = type <= Frames.CONTINUATION;
         int limit = parser.frameLimit(maxFrame);
@@ -156,17 +184,19 @@ final class FrameReader {
         }
         payloadRead = 0;
         padLength = -1;
+        controlCut = false;
         if (type == Frames.HEADERS || type == Frames.PUSH_PROMISE) {
             blockType = type;
             blockStream = streamId;
             blockLength = 0;
             blockOverflow = false;
+            blockCut = false;
             blockEndStream = (flags & Frames.END_STREAM) != 0;
             blockStart = frameStart;
             blockBytes = 0;
         }
         frameBlockStart = blockLength;
-        state = State.PAYLOAD;
+        state = PAYLOAD;
         if (length == 0) {
             frameDone(ts);
         }
@@ -177,13 +207,24 @@ final class FrameReader {
         int n = Math.min(length - payloadRead, end - p);
         switch (type) {
             case Frames.DATA -> data(b, p, n);
-            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> appendBlock(b, p, n);
+            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> {
+                if (n == length && payloadRead == 0 && type == Frames.HEADERS && (flags & Frames.END_HEADERS) != 0
+                        && blockLength == 0 && !blockCut) {
+                    // a whole HEADERS block in the bytes given: decoded where it lies, not copied
+                    inPlace = true;
+                    blockBytesAt = b;
+                    blockFrom = p;
+                    blockTo = p + n;
+                } else {
+                    appendBlock(b, p, n);
+                }
+            }
             default -> {
                 if (payloadRead < small.length) {
                     int k = Math.min(n, small.length - payloadRead);
                     System.arraycopy(b, p, small, payloadRead, k);
                 }
-                if (type == Frames.SETTINGS) {
+                if (type == Frames.SETTINGS && !controlCut) {
                     settings(b, p, n);
                 }
             }
@@ -243,23 +284,57 @@ final class FrameReader {
     }
 
     private void frameDone(long ts) {
-        state = State.HEADER;
+        state = HEADER;
         switch (type) {
             case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> {
                 blockBytes += Frames.HEADER + length;
-                if (!stripFragment()) {
+                if (!blockCut && !(inPlace ? stripInPlace() : stripFragment())) {
                     parser.problem("bad_padding", "a header block's padding or priority is longer than its frame");
                     blockOverflow = true;
+                }
+                if (!inPlace) {
+                    blockBytesAt = block;
+                    blockFrom = 0;
+                    blockTo = blockLength;
                 }
                 if ((flags & Frames.END_HEADERS) != 0 && blockType != 0) {
                     parser.block(this, ts);
                     blockType = 0;
                     blockLength = 0;
                 }
+                inPlace = false;
+                blockBytesAt = null; // the caller's bytes are not ours past this call
             }
             case Frames.DATA -> parser.dataFrameEnd(this, ts);
-            default -> parser.control(this, ts);
+            default -> {
+                if (!controlCut) {
+                    parser.control(this, ts);
+                }
+            }
         }
+    }
+
+    /** The same for a HEADERS frame decoded in place: the fragment's bounds in the caller's bytes. */
+    private boolean stripInPlace() {
+        int from = blockFrom;
+        int to = blockTo;
+        int pad = 0;
+        if ((flags & Frames.PADDED) != 0) {
+            if (from >= to) {
+                return false;
+            }
+            pad = blockBytesAt[from++] & 0xff;
+        }
+        if ((flags & Frames.PRIORITY_FLAG) != 0) {
+            from += 5;
+        }
+        to -= pad;
+        if (from > to) {
+            return false;
+        }
+        blockFrom = from;
+        blockTo = to;
+        return true;
     }
 
     /** Removes this frame's padding, priority and promised stream id from the block, leaving the fragment. */
@@ -295,7 +370,50 @@ final class FrameReader {
         return true;
     }
 
-    void onGap() {
+    /**
+     * {@code lost} bytes of this direction will never come (a syscall's payload captured only in part, a hole in the
+     * TCP stream). When they all fall inside the frame being read, frames stay in step: the frame is read on as if
+     * they had come, and only what they carried is unknown (DATA is only counted anyway; a header block with a hole
+     * cannot be decoded, so its additions to the table are lost). When the hole goes past the frame's end, the frame
+     * is finished as its header said (its END_STREAM is known), but what the frames after it added to the table is
+     * not: the table is lost and the reader looks for the next frame.
+     */
+    void onGap(long lost) {
+        if (state == PAYLOAD && lost > 0) {
+            int rest = length - payloadRead;
+            skip((int) Math.min(lost, rest));
+            if (lost <= rest) {
+                return;
+            }
+        }
+        lostTrack();
+    }
+
+    /** {@code n} bytes of the current frame's payload (at most what is left of it) were lost. */
+    private void skip(int n) {
+        switch (type) {
+            case Frames.DATA -> {
+                if ((flags & Frames.PADDED) != 0 && padLength < 0) {
+                    // the pad length itself is lost: where the data ends is not known
+                    parser.dataLost(this, Long.MAX_VALUE);
+                } else {
+                    int dataEnd = length - Math.max(padLength, 0);
+                    long dataLost = Math.max(0, Math.min(payloadRead + n, dataEnd) - payloadRead);
+                    if (dataLost > 0) {
+                        parser.dataLost(this, dataLost);
+                    }
+                }
+            }
+            case Frames.HEADERS, Frames.PUSH_PROMISE, Frames.CONTINUATION -> blockCut = true;
+            default -> controlCut = true;
+        }
+        payloadRead += n;
+        if (payloadRead == length) {
+            frameDone(parser.now());
+        }
+    }
+
+    private void lostTrack() {
         headerRead = 0;
         blockType = 0;
         blockLength = 0;
@@ -305,9 +423,11 @@ final class FrameReader {
     }
 
     private void startResync() {
-        state = State.RESYNC;
+        state = RESYNC;
         resyncLength = 0;
         headerRead = 0;
+        // frames of any open stream may be among the bytes passed over
+        parser.framesLost(this);
         if (blockType != 0) {
             blockType = 0;
             blockLength = 0;
@@ -329,7 +449,7 @@ final class FrameReader {
         System.arraycopy(b, p, resync, resyncLength, n);
         resyncLength += n;
         p += n;
-        while (state == State.RESYNC) {
+        while (state == RESYNC) {
             int at = candidate();
             if (at < 0) {
                 return p;
@@ -337,10 +457,10 @@ final class FrameReader {
             byte[] held = resync;
             int q = at;
             int heldEnd = resyncLength;
-            while (q < heldEnd && state != State.RESYNC) {
+            while (q < heldEnd && state != RESYNC) {
                 q = step(held, q, heldEnd, ts);
             }
-            if (state == State.RESYNC) {
+            if (state == RESYNC) {
                 System.arraycopy(held, q, held, 0, heldEnd - q);
                 resyncLength = heldEnd - q;
                 continue;
@@ -362,7 +482,7 @@ final class FrameReader {
                     if (m < Frames.PREFACE.length) {
                         return keepFrom(at);
                     }
-                    state = State.PREFACE;
+                    state = PREFACE;
                     prefaceMatched = 0;
                     return at;
                 }
@@ -376,7 +496,7 @@ final class FrameReader {
             int next = at + Frames.HEADER + Frames.length(resync, at);
             if (next == resyncLength) {
                 // the frame ends where the bytes seen so far end: where a sender's write (a segment) ends, as a rule
-                state = State.HEADER;
+                state = HEADER;
                 headerRead = 0;
                 return at;
             }
@@ -388,7 +508,7 @@ final class FrameReader {
                 // the next header is not in sight yet: wait, unless the window is full
                 return keepFrom(at);
             }
-            state = State.HEADER;
+            state = HEADER;
             headerRead = 0;
             return at;
         }
@@ -407,11 +527,11 @@ final class FrameReader {
             case PREFACE -> preface(b, p, end, ts);
             case HEADER -> header(b, p, end, ts);
             case PAYLOAD -> payload(b, p, end, ts);
-            case RESYNC -> resync(b, p, end, ts);
+            default -> resync(b, p, end, ts);
         };
     }
 
     long retainedBytes() {
-        return block.length + (resync != null ? resync.length : 0) + hpack.retainedBytes() + 96;
+        return block.length + (resync != null ? resync.length : 0) + hpack.retainedBytes() + memo.retainedBytes() + 96;
     }
 }

@@ -13,6 +13,14 @@ final class HpackDecoder {
         /** A field; {@code value} is null when it was too long to keep. */
         void field(byte[] name, int nOff, int nLen, byte[] value, int vOff, int vLen);
 
+        /**
+         * A field whose name's {@link FieldNames} kind is {@code kind} (found once per table entry, not per field);
+         * {@code tableValue}: the value is a table entry's own array, never changed.
+         */
+        default void field(byte kind, boolean tableValue, byte[] name, int nOff, int nLen, byte[] value, int vOff, int vLen) {
+            field(name, nOff, nLen, value, vOff, vLen);
+        }
+
         /** A field that references an entry this table does not hold (name and value unknown). */
         void unknownField();
     }
@@ -29,6 +37,8 @@ final class HpackDecoder {
     /** The peer's SETTINGS_HEADER_TABLE_SIZE: the most the encoder may use. */
     private int settingsLimit = 4096;
     private boolean listCapped;
+    /** The last block was indexed fields only: it changed nothing in the table (see {@link BlockMemo}). */
+    private boolean indexedOnly;
 
     // where the last string went: into the block itself (not Huffman) or into a scratch buffer
     private byte[] strBuf;
@@ -44,6 +54,10 @@ final class HpackDecoder {
     /** Whether the last block passed {@link #MAX_HEADER_LIST} (for the parser to report once). */
     boolean listCapped() {
         return listCapped;
+    }
+
+    boolean lastBlockIndexedOnly() {
+        return indexedOnly;
     }
 
     /** The decoder side announced SETTINGS_HEADER_TABLE_SIZE: the encoder may not use more, and must shrink to it. */
@@ -67,11 +81,17 @@ final class HpackDecoder {
     boolean decode(byte[] b, int from, int to, Fields out, Scratch scratch) {
         pos = from;
         listCapped = false;
+        indexedOnly = true;
         long listSize = 0;
         while (pos < to) {
             int first = b[pos] & 0xff;
             if ((first & 0x80) != 0) {
-                long index = integer(b, to, 7);
+                // an indexed field, the most frequent representation once a connection's table is built: an index
+                // below 127 is its one byte
+                long index = first != 0xff ? first & 0x7f : integer(b, to, 7);
+                if (first != 0xff) {
+                    pos++;
+                }
                 if (index <= 0) {
                     return fail();
                 }
@@ -80,22 +100,31 @@ final class HpackDecoder {
                     byte[] v = StaticTable.VALUES[(int) index];
                     listSize += n.length + v.length + 32;
                     if (listSize <= MAX_HEADER_LIST) {
-                        out.field(n, 0, n.length, v, 0, v.length);
+                        out.field(FieldNames.STATIC[(int) index], true, n, 0, n.length, v, 0, v.length);
                     }
                     continue;
                 }
-                byte[] n = dynamicName(index);
-                if (n == null || n == UNKNOWN) {
+                long entry = index - StaticTable.SIZE - 1;
+                if (entry >= table.count()) {
+                    // not held: lost to a hole or to the capture's late start, or never added (the encoder's error)
+                    table.markIncomplete();
                     out.unknownField();
                     continue;
                 }
-                byte[] v = table.value((int) (index - StaticTable.SIZE - 1));
+                int slot = table.slot((int) entry);
+                byte[] n = table.nameAt(slot);
+                if (n == UNKNOWN) {
+                    out.unknownField();
+                    continue;
+                }
+                byte[] v = table.valueAt(slot);
                 listSize += n.length + v.length + 32;
                 if (listSize <= MAX_HEADER_LIST) {
-                    out.field(n, 0, n.length, v, 0, v.length);
+                    out.field(table.kindAt(slot), true, n, 0, n.length, v, 0, v.length);
                 }
                 continue;
             }
+            indexedOnly = false;
             if ((first & 0xe0) == 0x20) {
                 long size = integer(b, to, 5);
                 if (size < 0) {
@@ -114,6 +143,9 @@ final class HpackDecoder {
             int nameOff;
             int nameLen;
             boolean nameKnown = true;
+            // a name from the static table or a held entry is an array nobody changes: the new entry shares it
+            boolean nameShared = nameIndex != 0;
+            byte kind = FieldNames.OTHER;
             if (nameIndex == 0) {
                 if (!string(b, to, scratch, true)) {
                     return fail();
@@ -127,17 +159,22 @@ final class HpackDecoder {
                     nameBuf = strBuf;
                     nameOff = strOff;
                     nameLen = strLen;
+                    kind = FieldNames.of(nameBuf, nameOff, nameLen);
                 }
             } else if (nameIndex <= StaticTable.SIZE) {
                 nameBuf = StaticTable.NAMES[(int) nameIndex];
                 nameOff = 0;
                 nameLen = nameBuf.length;
+                kind = FieldNames.STATIC[(int) nameIndex];
             } else {
                 byte[] n = dynamicName(nameIndex);
                 nameKnown = n != null && n != UNKNOWN;
                 nameBuf = nameKnown ? n : UNKNOWN;
                 nameOff = 0;
                 nameLen = nameBuf.length;
+                if (nameKnown) {
+                    kind = table.kind((int) (nameIndex - StaticTable.SIZE - 1));
+                }
             }
             if (!string(b, to, scratch, false)) {
                 return fail();
@@ -148,7 +185,13 @@ final class HpackDecoder {
                     // its size is not known: whether the encoder evicted for it is not either
                     table.lose();
                 } else {
-                    table.add(nameKnown ? nameBuf : UNKNOWN, nameOff, nameLen, strBuf, strOff, strLen);
+                    if (!nameKnown) {
+                        table.add(UNKNOWN, 0, 0, FieldNames.OTHER, strBuf, strOff, strLen);
+                    } else if (nameShared) {
+                        table.addSharingName(nameBuf, kind, strBuf, strOff, strLen);
+                    } else {
+                        table.add(nameBuf, nameOff, nameLen, kind, strBuf, strOff, strLen);
+                    }
                     if (!nameKnown) {
                         // the entry's name is unknown: name() gives UNKNOWN for it
                         table.markIncomplete();
@@ -161,7 +204,7 @@ final class HpackDecoder {
             }
             listSize += nameLen + (valueKnown ? strLen : 0) + 32;
             if (listSize <= MAX_HEADER_LIST) {
-                out.field(nameBuf, nameOff, nameLen, valueKnown ? strBuf : null, strOff, valueKnown ? strLen : 0);
+                out.field(kind, false, nameBuf, nameOff, nameLen, valueKnown ? strBuf : null, strOff, valueKnown ? strLen : 0);
             }
         }
         listCapped = listSize > MAX_HEADER_LIST;
@@ -248,14 +291,15 @@ final class HpackDecoder {
 
     /** Buffers for Huffman-decoded strings, shared by the decoders of one connection (used one at a time). */
     static final class Scratch {
-        private byte[] name = new byte[256];
-        private byte[] value = new byte[1024];
+        // made at the first Huffman string, as large as it needs: a connection whose fields are indexed needs none
+        private byte[] name = HpackDecoder.UNKNOWN;
+        private byte[] value = HpackDecoder.UNKNOWN;
 
         /** The name or value buffer, grown to hold {@code need} bytes (at most MAX_STRING). */
         byte[] buffer(boolean forName, int need) {
             byte[] b = forName ? name : value;
             if (b.length < need) {
-                b = new byte[Math.max(need, Math.min(MAX_STRING, b.length * 2))];
+                b = new byte[Math.max(need, Math.min(MAX_STRING, Math.max(64, b.length * 2)))];
                 if (forName) {
                     name = b;
                 } else {

@@ -7,8 +7,6 @@ import io.flowscope.api.ProtocolParser;
 import io.flowscope.api.ProtocolSwitch;
 import io.flowscope.api.ResponseStatus;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One HTTP/2 connection: streams interleave, so each request and response carries its stream id and the host pairs
@@ -30,16 +28,25 @@ final class Http2Parser implements ProtocolParser {
     private final FrameReader fromServer = new FrameReader(this, false);
     private final HpackDecoder.Scratch scratch = new HpackDecoder.Scratch();
     private final Fields fields = new Fields();
-    /** Read-only buffers are copied through this, a chunk at a time (nothing keeps a reference past the call). */
-    private final byte[] chunk = new byte[4096];
-    private final Stream[] streams = new Stream[MAX_STREAMS];
-    private int streamCount;
-    private long opened;
+    /**
+     * Read-only and direct buffers are copied through this, a chunk at a time (nothing keeps a reference past the
+     * call); grown to what the chunks need, at most {@link #MAX_CHUNK}: small writes (gRPC's) need little.
+     */
+    private byte[] chunk = EMPTY;
+    private static final byte[] EMPTY = new byte[0];
+    private static final int MAX_CHUNK = 4096;
+    private final OpenStreams streams = new OpenStreams();
+    /**
+     * One builder per kind, reused: {@code build()} copies what it holds, and every field a message of that kind can
+     * carry is set (or cleared) for each one, so nothing of the previous message stays.
+     */
+    private L7Message.Builder requests;
+    private L7Message.Builder responses;
     /** The capture did not see the connection start: frame lengths up to Frames.UNSEEN_MAX_FRAME are believed. */
     private boolean joinedLate;
     private long now;
-    /** Kinds of problem already reported for this connection (bit per kind), so each is reported once. */
-    private final java.util.Set<String> reported = new java.util.HashSet<>(4);
+    /** Kinds of problem already reported for this connection, so each is reported once (made at the first). */
+    private java.util.Set<String> reported;
 
     Http2Parser(ParserContext context, String protocol) {
         this.context = context;
@@ -73,49 +80,47 @@ final class Http2Parser implements ProtocolParser {
     @Override
     public void onGap(Direction direction, long lostBytes) {
         FrameReader r = direction == Direction.CLIENT_TO_SERVER ? fromClient : fromServer;
-        r.onGap();
-        // a stream whose END_STREAM may have been lost would wait forever: what was lost is not known
+        r.onGap(lostBytes);
+        // a stream whose END_STREAM was in lost frames waits for the connection's end: what was lost is not known
     }
 
     @Override
     public void onClose() {
-        for (int i = 0; i < streams.length; i++) {
-            Stream s = streams[i];
-            if (s != null) {
-                if (s.response.headersSeen) {
-                    emitResponse(s, null, null);
-                } else {
-                    emitRequest(s);
-                }
-                streams[i] = null;
+        for (int i = 0; i < streams.count(); i++) {
+            Stream s = streams.at(i);
+            if (s.response.headersSeen) {
+                emitResponse(s, null, null);
+            } else {
+                emitRequest(s);
             }
         }
-        streamCount = 0;
+        streams.clear();
     }
 
     @Override
     public long retainedBytes() {
-        long streamBytes = 0;
-        for (Stream s : streams) {
-            if (s != null) {
-                streamBytes += 400;
-            }
-        }
         return fromClient.retainedBytes() + fromServer.retainedBytes() + scratch.retainedBytes() + fields.retainedBytes()
-                + chunk.length + streamBytes + 8L * MAX_STREAMS + 256;
+                + chunk.length + streams.retainedBytes() + 256;
     }
 
     long now() {
         return now;
     }
 
-    byte[] chunk() {
+    /** The copy buffer for {@code need} more bytes: as large as that, within MAX_CHUNK. */
+    byte[] chunk(int need) {
+        if (chunk.length < need && chunk.length < MAX_CHUNK) {
+            chunk = new byte[Math.min(MAX_CHUNK, Math.max(256, Integer.highestOneBit(need - 1) << 1))];
+        }
         return chunk;
     }
 
     // ---- from the frame readers
 
     void problem(String kind, String message) {
+        if (reported == null) {
+            reported = new java.util.HashSet<>(4);
+        }
         if (reported.size() < 16 && reported.add(kind)) {
             context.reportProblem(kind, message);
         }
@@ -157,6 +162,12 @@ final class Http2Parser implements ProtocolParser {
     void block(FrameReader r, long ts) {
         Stream.Half half = null;
         Stream s;
+        if (r.blockType == Frames.PUSH_PROMISE && r.blockCut) {
+            // the promised stream's id may be among the lost bytes: only the table is affected
+            problem("header_block_cut", "bytes of a header block were lost; its table is lost until it is rebuilt");
+            r.hpack.table().lose();
+            return;
+        }
         if (r.blockType == Frames.PUSH_PROMISE) {
             s = open(r.promisedStream);
             if (s != null) {
@@ -178,11 +189,20 @@ final class Http2Parser implements ProtocolParser {
             problem("header_block_too_large", "a header block over " + FrameReader.MAX_BLOCK + " bytes is not decoded");
             r.hpack.table().lose();
             fields.unknownField();
-        } else if (!r.hpack.decode(r.block, 0, r.blockLength, fields, scratch)) {
+        } else if (r.blockCut) {
+            // the block's own bytes are in step, but a hole is in it: what it added to the table is not known
+            problem("header_block_cut", "bytes of a header block were lost; its table is lost until it is rebuilt");
+            r.hpack.table().lose();
+            fields.unknownField();
+        } else if (half != null && r.memo.replay(r.blockBytesAt, r.blockFrom, r.blockTo, r.hpack.table().version(), fields)) {
+            // the same indexed-only block against the same table as before: the same fields, not decoded again
+        } else if (!r.hpack.decode(r.blockBytesAt, r.blockFrom, r.blockTo, fields, scratch)) {
             problem("bad_hpack", "a header block is not valid HPACK; its table is lost until the connection restarts");
             fields.unknownField();
         } else if (r.hpack.listCapped()) {
             problem("header_list_too_large", "a header list over " + HpackDecoder.MAX_HEADER_LIST + " bytes: the rest is not read");
+        } else if (half != null && r.hpack.lastBlockIndexedOnly()) {
+            r.memo.remember(r.blockBytesAt, r.blockFrom, r.blockTo, r.hpack.table().version(), fields);
         }
         fields.target(null);
         if (half == null) {
@@ -205,6 +225,22 @@ final class Http2Parser implements ProtocolParser {
         Stream s = find(r.streamId);
         if (s != null) {
             (r.fromClient ? s.request : s.response).data(b, off, len);
+        }
+    }
+
+    /** Frames of the reader's direction were lost or passed over: its open streams' message counts are not known. */
+    void framesLost(FrameReader r) {
+        for (int i = 0; i < streams.count(); i++) {
+            Stream s = streams.at(i);
+            (r.fromClient ? s.request : s.response).grpcMessagesUnknown = true;
+        }
+    }
+
+    /** DATA payload bytes of the reader's current frame that were lost in a gap. */
+    void dataLost(FrameReader r, long len) {
+        Stream s = find(r.streamId);
+        if (s != null) {
+            (r.fromClient ? s.request : s.response).dataLost(len);
         }
     }
 
@@ -232,9 +268,12 @@ final class Http2Parser implements ProtocolParser {
                 long last = Frames.u32(r.small, 0) & 0x7fff_ffffL;
                 long code = Frames.u32(r.small, 4);
                 // streams past the last one the sender processed were not processed: errors
-                for (Stream s : streams) {
-                    if (s != null && s.id > last && (s.id & 1) == 1 && !r.fromClient) {
-                        reset(s, code == 0 ? 0x7 : code, false, "GOAWAY ", ts);
+                for (int i = 0; i < streams.count(); ) {
+                    Stream s = streams.at(i);
+                    if (s.id > last && (s.id & 1) == 1 && !r.fromClient) {
+                        reset(s, code == 0 ? 0x7 : code, false, "GOAWAY ", ts); // removes it: the next is at i
+                    } else {
+                        i++;
                     }
                 }
             }
@@ -277,49 +316,25 @@ final class Http2Parser implements ProtocolParser {
     }
 
     private Stream find(int id) {
-        for (Stream s : streams) {
-            if (s != null && s.id == id) {
-                return s;
-            }
-        }
-        return null;
+        return streams.find(id);
     }
 
     private Stream open(int id) {
-        Stream existing = find(id);
+        Stream existing = streams.find(id);
         if (existing != null) {
             return existing;
         }
-        if (streamCount == MAX_STREAMS) {
+        if (streams.count() == MAX_STREAMS) {
             problem("too_many_streams", "more than " + MAX_STREAMS + " open streams: the oldest is given up");
-            Stream oldest = null;
-            for (Stream s : streams) {
-                if (oldest == null || s.opened < oldest.opened) {
-                    oldest = s;
-                }
-            }
+            Stream oldest = streams.oldest();
             emitRequest(oldest);
             remove(oldest);
         }
-        Stream s = new Stream(id, opened++);
-        for (int i = 0; i < streams.length; i++) {
-            if (streams[i] == null) {
-                streams[i] = s;
-                streamCount++;
-                return s;
-            }
-        }
-        return null;
+        return streams.add(id);
     }
 
     private void remove(Stream s) {
-        for (int i = 0; i < streams.length; i++) {
-            if (streams[i] == s) {
-                streams[i] = null;
-                streamCount--;
-                return;
-            }
-        }
+        streams.remove(s);
     }
 
     // ---- messages
@@ -331,13 +346,13 @@ final class Http2Parser implements ProtocolParser {
         }
         q.emitted = true;
         boolean grpc = s.grpc();
-        L7Message.Builder b = L7Message.request(protocol).streamId(s.id).time(q.start, q.end).version(VERSION)
-                .operation(q.method).domain(q.authority).resource(q.path).endpoint(endpoint(q.path, grpc))
-                .bytes(q.bytes).trace(q.traceId, q.spanId);
-        Map<String, String> attrs = attributes(q, grpc, s.pushed, true);
-        if (attrs != null) {
-            b.attributes(attrs);
+        if (requests == null) {
+            requests = L7Message.request(protocol).version(VERSION);
         }
+        L7Message.Builder b = requests.streamId(s.id).time(q.start, q.end)
+                .operation(q.method).domain(q.authority).resource(q.path).endpoint(endpoint(q.path, grpc))
+                .bytes(q.bytes).trace(q.traceId, q.spanId).attributes(null);
+        attributes(b, q, grpc, s.pushed, true);
         context.sink().emit(b.build());
     }
 
@@ -356,51 +371,48 @@ final class Http2Parser implements ProtocolParser {
         emitRequest(s);
         r.emitted = true;
         boolean grpc = s.grpc();
-        L7Message.Builder b = L7Message.response(protocol).streamId(s.id).time(r.start, r.end).version(VERSION)
-                .bytes(r.bytes).trace(r.traceId, r.spanId);
-        ResponseStatus status;
-        if (grpc && r.grpcStatus >= 0) {
-            b.statusCode(r.grpcStatus);
-            status = Grpc.status(r.grpcStatus);
-            if (r.grpcStatus != 0) {
-                b.exception(r.grpcMessage != null && !r.grpcMessage.isEmpty() ? r.grpcMessage : Grpc.name(r.grpcStatus));
-            }
-        } else if (r.status >= 0) {
-            b.statusCode(r.status);
-            status = r.status >= 500 ? ResponseStatus.SERVER_ERROR : r.status >= 400 ? ResponseStatus.CLIENT_ERROR
-                    : ResponseStatus.OK;
-        } else {
-            status = ResponseStatus.UNKNOWN;
+        if (responses == null) {
+            responses = L7Message.response(protocol).version(VERSION);
         }
+        L7Message.Builder b = responses.streamId(s.id).time(r.start, r.end).bytes(r.bytes).trace(r.traceId, r.spanId)
+                .statusCode(L7Message.NO_STATUS_CODE).exception(null).attributes(null);
+        ResponseStatus status = ResponseOutcome.apply(s, b);
         if (error != null) {
             b.exception(error);
             status = errorStatus;
         }
         b.status(status);
-        Map<String, String> attrs = attributes(r, grpc, false, false);
-        if (attrs != null) {
-            b.attributes(attrs);
-        }
+        attributes(b, r, grpc, false, false);
         context.sink().emit(b.build());
     }
 
-    private static Map<String, String> attributes(Stream.Half h, boolean grpc, boolean pushed, boolean request) {
-        if (!grpc && h.unknownFields == 0 && !pushed) {
-            return null;
-        }
-        Map<String, String> m = new LinkedHashMap<>(4);
-        if (grpc) {
-            // one name per side: the host stores both sides' attributes in one object
-            m.put(request ? "grpc_request_messages" : "grpc_response_messages", Integer.toString(h.grpcMessages));
+    /** Added one by one to the builder (no map per message). */
+    private static void attributes(L7Message.Builder b, Stream.Half h, boolean grpc, boolean pushed, boolean request) {
+        if (grpc && !h.grpcMessagesUnknown) {
+            // one name per side: the host stores both sides' attributes in one object (none when bytes were lost
+            // past a message's end: the count would be a guess)
+            b.attribute(request ? "grpc_request_messages" : "grpc_response_messages", count(h.grpcMessages));
         }
         if (h.unknownFields > 0) {
             // fields that referenced dynamic-table entries the capture never saw: left unknown, not guessed
-            m.put("hpack_unknown_fields", Integer.toString(h.unknownFields));
+            b.attribute("hpack_unknown_fields", count(h.unknownFields));
         }
         if (pushed) {
-            m.put("server_push", "true");
+            b.attribute("server_push", "true");
         }
-        return m;
+    }
+
+    /** Counts as text; the small ones every call has are made once. */
+    private static String count(int n) {
+        return n >= 0 && n < COUNTS.length ? COUNTS[n] : Integer.toString(n);
+    }
+
+    private static final String[] COUNTS = new String[32];
+
+    static {
+        for (int i = 0; i < COUNTS.length; i++) {
+            COUNTS[i] = Integer.toString(i);
+        }
     }
 
     /** The path without its query (DeepFlow's endpoint, as l7-http1); a gRPC path is {@code /pkg.Service/Method}. */

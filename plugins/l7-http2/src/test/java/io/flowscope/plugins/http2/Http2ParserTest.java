@@ -180,4 +180,23 @@ class Http2ParserTest {
         assertNull(two.domain(), "index 62 after a hole is not guessed");
         assertEquals(404, messages.get(3).statusCode());
     }
+
+    @Test
+    void aRepeatedIndexedOnlyBlockIsReadAgainOnceTheTableChanged() {
+        // stream 1 adds authority "a" (62); streams 3 and 7 send the same bytes, index 62, but stream 5 added "b" in
+        // between: 62 is "b" for stream 7 (a block is only replayed against the table it was decoded with)
+        byte[] same = H2.Block.of().indexed(2).indexed(6).indexed(4).indexed(62).build();
+        client(H2.bytes().preface().settings()
+                .headers(1, true, H2.Block.of().indexed(2).indexed(6).indexed(4).addIndexedName(1, "a").build())
+                .headers(3, true, same)
+                .headers(5, true, H2.Block.of().indexed(2).indexed(6).indexed(4).addIndexedName(1, "b").build())
+                .headers(7, true, same)
+                .headers(9, true, same).build());
+        assertEquals(java.util.List.of("a", "a", "b", "b", "b"), messages.stream().map(L7Message::domain).toList());
+        // and a response block replayed keeps each stream's own status
+        server(H2.bytes().headers(1, true, H2.Block.of().indexed(8).build()).headers(3, true, H2.Block.of().indexed(13).build())
+                .headers(5, true, H2.Block.of().indexed(8).build()).build());
+        assertEquals(java.util.List.of(200, 404, 200), messages.stream().filter(m -> m.kind() == MessageKind.RESPONSE)
+                .map(L7Message::statusCode).toList());
+    }
 }
