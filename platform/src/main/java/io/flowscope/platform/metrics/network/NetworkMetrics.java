@@ -47,8 +47,12 @@ import java.util.Map;
  */
 public final class NetworkMetrics {
 
-    /** Edges a second (and a minute) holds by default: 65,536 rows of ≈ 500 bytes, ≈ 32 MB each at most. */
-    public static final int DEFAULT_MAX_ROWS = 65_536;
+    /**
+     * Edges a second (and a minute) holds by default: with their single-end rows about 1.5 KB an edge, so ≈ 25 MB a
+     * bucket at most. 65,536 took ≈ 200 MB under a SYN flood from distinct sources (every source an edge), more than
+     * the flow table bounded to 100,000 flows itself (FlowTableFloodTest).
+     */
+    public static final int DEFAULT_MAX_ROWS = 16_384;
     /**
      * How far a live source's second closes behind the wall clock when no packet closes it: the AF_PACKET ring
      * hands a block over at most 100 ms after its first packet, so packets of a second still in the ring then
