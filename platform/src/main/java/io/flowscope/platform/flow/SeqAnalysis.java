@@ -16,13 +16,14 @@ package io.flowscope.platform.flow;
  *   <li>lost segment ("previous segment not captured"): starts beyond next (not RST);</li>
  *   <li>keep-alive: 0 or 1 byte at next − 1, none of SYN, FIN, RST (never a retransmission);</li>
  *   <li>duplicate ACK: no payload, same window (not 0), seq at next and ack as this direction's previous segment;</li>
- *   <li>a segment with payload, SYN or FIN that starts before next is, in this order: nothing when it has more than
- *       one byte and starts at next − 1 (new data after a probe); a fast retransmission when the other direction
- *       sent 2 or more duplicate ACKs for its seq and the last of them came less than 20 ms before; out of order when
- *       it came less than the handshake RTT (tshark's iRTT: SYN to the first ACK; 3 ms without one) after the
- *       segment that set next and does not end at next; a spurious retransmission when it ends at or before what
- *       the other direction acknowledged; else a retransmission. Fast, spurious and plain retransmissions are all
- *       {@code tcp.analysis.retransmission}, so all count in retrans.</li>
+ *   <li>a segment with payload, SYN or FIN (not a keep-alive) is, in this order: a spurious retransmission when it
+ *       has payload and ends at or before what the other direction acknowledged (tshark tests this before the
+ *       rest: checked against tshark 4.0.17); then, when it starts before next (and is not more than one byte
+ *       from next − 1, new data after a probe): a fast retransmission when the other direction sent 2 or more
+ *       duplicate ACKs for its seq and the last of them came less than 20 ms before; out of order when it came less
+ *       than the handshake RTT (tshark's iRTT: the latest SYN to the first ACK; 3 ms without one) after the segment
+ *       that set next and does not end at next; else a retransmission. Fast, spurious and plain retransmissions are
+ *       all {@code tcp.analysis.retransmission}, so all count in retrans.</li>
  * </ul>
  * Sequence comparisons are modulo 2^32. Wireshark stops tracking unacknowledged segments past 10,000 in flight;
  * Flowscope keeps no segment list at all (it needs only next and the ACK state), so the two can differ only in a
@@ -102,16 +103,20 @@ final class SeqAnalysis {
             duplicateAcks = 0;
         }
         boolean sequenced = seglen > 0 || (flags & (SYN | FIN)) != 0;
-        if (sequenced && started && seq - next < 0 && (result & (KEEP_ALIVE | ZERO_WINDOW_PROBE)) == 0
-                && !(seglen > 1 && next - 1 == seq)) {
+        if (sequenced && (result & KEEP_ALIVE) == 0) {
+            int synFin = (flags & (SYN | FIN)) != 0 ? 1 : 0;
+            // more than one byte from next - 1 is new data after a probe, not old data
+            boolean notAdvanced = started && seq - next < 0 && !(seglen > 1 && next - 1 == seq);
             long outOfOrderWindow = handshakeRtt > 0 ? handshakeRtt : DEFAULT_OUT_OF_ORDER_WINDOW;
-            int end = seq + seglen;
-            if (other.duplicateAcks >= 2 && other.lastAck == seq && ts - other.lastAckTime < FAST_RETRANSMISSION_WINDOW) {
+            if (seglen > 0 && other.lastAck != 0 && seq + seglen - other.lastAck <= 0) {
+                result |= RETRANSMISSION; // spurious: all of it was acknowledged already (tshark tests this first)
+            } else if (notAdvanced && other.duplicateAcks >= 2 && other.lastAck == seq
+                    && ts - other.lastAckTime < FAST_RETRANSMISSION_WINDOW) {
                 result |= RETRANSMISSION; // fast retransmission
-            } else if (ts - nextTime < outOfOrderWindow && next != end) {
+            } else if (notAdvanced && ts - nextTime < outOfOrderWindow && next != seq + seglen + synFin) {
                 result |= OUT_OF_ORDER;
-            } else {
-                result |= RETRANSMISSION; // spurious (already acknowledged) or plain
+            } else if (notAdvanced) {
+                result |= RETRANSMISSION;
             }
         }
         int nextSeq = seq + seglen + (sequenced && (flags & (SYN | FIN)) != 0 ? 1 : 0);

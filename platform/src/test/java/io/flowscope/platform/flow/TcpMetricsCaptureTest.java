@@ -88,18 +88,68 @@ class TcpMetricsCaptureTest {
     @Test
     @Privileged(programs = "tshark")
     void itsRetransmissionsOutOfOrderLostSegmentsAndZeroWindowsAreTsharks() throws Exception {
-        // per direction (client first): tshark's packets for each analysis flag
-        List<String> tshark = new ArrayList<>();
+        assertThat(String.join("|", tsharkCounts())).as("each way: retransmissions, out of order, lost, zero windows")
+                .isEqualTo("1|1|0|1|0|1|1|0");
+        String irtt = Processes.run(dir, List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp.analysis.initial_rtt",
+                "-T", "fields", "-e", "tcp.analysis.initial_rtt")).lines().findFirst().orElseThrow();
+        assertThat(irtt).as("tshark's iRTT, the out-of-order threshold: the latest SYN to the ACK").isEqualTo("0.001801000");
+    }
+
+    /**
+     * The rules tshark applies before calling a segment a retransmission, on a capture made for them: a fast
+     * retransmission after two duplicate ACKs, an already acknowledged segment soon after the highest one (out of
+     * order for tshark 4.0, which tests that before "spurious") and much later (a spurious retransmission), a
+     * keep-alive and its ACK (neither a retransmission nor a duplicate ACK), zero-window probes (not retransmissions,
+     * not moving next) and the zero-window ACKs that answer them (zero windows).
+     */
+    @Test
+    @Privileged(programs = "tshark")
+    void tsharksSpecialCasesAreFlowscopes() throws Exception {
+        CaptureWriter w = CaptureWriter.pcap(ByteOrder.LITTLE_ENDIAN, false, 1, 65535);
+        byte[] none = new byte[0];
+        add(w, T0, c2s(100, 0, SYN, 64240, none, 0));
+        add(w, T0 + 500, s2c(900, 101, SYN | ACK, 65160, none, 0));
+        add(w, T0 + 1_000, c2s(101, 901, ACK, 500, none, 0)); // iRTT 1,000 µs
+        add(w, T0 + 10_000, s2c(901, 101, ACK, 509, none, 1000));
+        add(w, T0 + 10_010, s2c(1901, 101, ACK, 509, none, 1000));
+        add(w, T0 + 10_020, s2c(2901, 101, PSH | ACK, 509, none, 1000));
+        add(w, T0 + 10_100, c2s(101, 1901, ACK, 500, none, 0));
+        add(w, T0 + 10_200, c2s(101, 1901, ACK, 500, none, 0)); // duplicate ACK 1
+        add(w, T0 + 10_300, c2s(101, 1901, ACK, 500, none, 0)); // duplicate ACK 2
+        add(w, T0 + 10_310, s2c(1901, 101, ACK, 509, none, 1000)); // fast retransmission
+        add(w, T0 + 10_400, c2s(101, 3901, ACK, 500, none, 0));
+        add(w, T0 + 10_500, s2c(901, 101, ACK, 509, none, 1000)); // acknowledged, 480 µs after the highest: spurious
+        add(w, T0 + 50_000, s2c(901, 101, ACK, 509, none, 1000)); // acknowledged, much later: spurious retransmission
+        add(w, T0 + 2_000_000, c2s(100, 3901, ACK, 500, none, 0)); // keep-alive
+        add(w, T0 + 2_000_100, s2c(3901, 101, ACK, 509, none, 0)); // its ACK
+        add(w, T0 + 3_000_000, c2s(101, 3901, ACK, 0, none, 0)); // zero window
+        add(w, T0 + 3_200_000, s2c(3901, 101, ACK, 509, none, 1)); // zero-window probe
+        add(w, T0 + 3_200_100, c2s(101, 3901, ACK, 0, none, 0)); // its answer, still zero
+        add(w, T0 + 3_600_000, s2c(3901, 101, ACK, 509, none, 1)); // probe again
+        add(w, T0 + 3_600_100, c2s(101, 3902, ACK, 500, none, 0)); // the window opens
+        add(w, T0 + 3_600_200, s2c(3902, 101, PSH | ACK, 509, none, 999)); // beyond next (probes did not move it): lost
+        add(w, T0 + 4_000_000, c2s(101, 4901, FIN | ACK, 500, none, 0));
+        add(w, T0 + 4_000_100, s2c(4901, 102, FIN | ACK, 509, none, 0));
+        add(w, T0 + 4_000_200, c2s(102, 4902, ACK, 500, none, 0));
+        pcap = w.write(dir.resolve("special.pcap"));
+        try (DuckDbStore store = DuckDbStore.open(dir.resolve("store"))) {
+            assertThat(Importing.importFile(store, pcap).fault()).isNull();
+            assertThat(StoreState.rows(store, "SELECT retrans_tx, retrans_rx, ooo_tx, ooo_rx, lost_tx, lost_rx, zero_win_tx, "
+                    + "zero_win_rx FROM flow_log.l4_flow_log")).containsExactly(String.join("|", tsharkCounts()))
+                    .containsExactly("0|3|0|0|0|1|2|0");
+        }
+    }
+
+    /** tshark's packets for each analysis flag, each way (client first), in the order of the columns above. */
+    private List<String> tsharkCounts() throws Exception {
+        List<String> counts = new ArrayList<>();
         for (String flag : List.of("retransmission", "out_of_order", "lost_segment", "zero_window")) {
             String out = Processes.run(dir, List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp.analysis." + flag,
                     "-T", "fields", "-e", "tcp.srcport"));
             long fromClient = out.lines().filter(l -> l.equals("40000")).count();
-            tshark.add(fromClient + "|" + (out.lines().count() - fromClient));
+            counts.add(fromClient + "|" + (out.lines().count() - fromClient));
         }
-        assertThat(String.join("|", tshark)).isEqualTo("1|1|0|1|0|1|1|0");
-        String irtt = Processes.run(dir, List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp.analysis.initial_rtt",
-                "-T", "fields", "-e", "tcp.analysis.initial_rtt")).lines().findFirst().orElseThrow();
-        assertThat(irtt).as("tshark's iRTT, the out-of-order threshold: the latest SYN to the ACK").isEqualTo("0.001801000");
+        return counts;
     }
 
     private static void add(CaptureWriter w, long ts, byte[] ip) {
