@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is no tc delay. Holes in the capture (tshark's lost segments) and exact timings are checked on a capture written
  * with chosen timestamps ({@link TcpMetricsCaptureTest}).
  */
-@Privileged(programs = {"ip", "nft", "tcpdump", "tshark"})
+@Privileged(programs = {"ip", "nft", "tcpdump", "tshark", "python3"})
 class TcpMetricsTsharkTest {
 
     static final String CLIENT = BridgedNamespaces.CLIENT_ADDRESS;
