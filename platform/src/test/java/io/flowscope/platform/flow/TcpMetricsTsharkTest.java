@@ -88,6 +88,88 @@ class TcpMetricsTsharkTest {
         assertThat(Math.min(retrans[0], retrans[1])).as("the loss made retransmissions both ways").isPositive();
     }
 
+    /**
+     * Loss before the capture point too: client and server in namespaces of their own, routed through a third, where
+     * tcpdump captures the client's link and nftables' forward chain drops frames. A frame to the client dropped there
+     * never reaches the captured link (the capture sees a hole: tshark's lost segment, then the retransmission that
+     * fills it); a frame to the server dropped there was captured first (the capture sees it twice). Frames to the
+     * client are also dropped at its input, after the capture.
+     */
+    @Test
+    void underLossOnBothSidesOfTheCapturePointLostSegmentsToo() throws Exception {
+        Path pcap = dir.resolve("routed-loss.pcap");
+        String suffix = Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        String client = "fs" + suffix + "-rc";
+        String router = "fs" + suffix + "-rr";
+        String server = "fs" + suffix + "-rs";
+        try {
+            for (String ns : List.of(client, router, server)) {
+                Netns.add(dir, ns);
+                Processes.run(dir, ipNetnsExec(ns, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && "
+                        + "echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 && ip link set lo up"));
+            }
+            Processes.ip(dir, "link", "add", "eth0", "netns", client, "type", "veth", "peer", "name", "toc", "netns", router);
+            Processes.ip(dir, "link", "add", "eth0", "netns", server, "type", "veth", "peer", "name", "tos", "netns", router);
+            address(client, "eth0", "10.78.1.1/24");
+            address(router, "toc", "10.78.1.254/24");
+            address(server, "eth0", "10.78.2.1/24");
+            address(router, "tos", "10.78.2.254/24");
+            Processes.ip(dir, "-n", client, "route", "add", "default", "via", "10.78.1.254");
+            Processes.ip(dir, "-n", server, "route", "add", "default", "via", "10.78.2.254");
+            Processes.run(dir, ipNetnsExec(router, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"));
+            nft(router, "add table inet loss");
+            nft(router, "add chain inet loss forwarded { type filter hook forward priority 0 ; }");
+            nft(router, "add rule inet loss forwarded ip daddr 10.78.1.1 tcp sport " + PORT + " numgen inc mod 23 == 11 drop");
+            nft(router, "add rule inet loss forwarded ip daddr 10.78.2.1 tcp dport " + PORT + " numgen inc mod 19 == 9 drop");
+            nft(client, "add table inet loss");
+            nft(client, "add chain inet loss in { type filter hook input priority 0 ; }");
+            nft(client, "add rule inet loss in tcp sport " + PORT + " numgen inc mod 29 == 14 drop");
+            ServerSocket listening = inNamespace(server, () -> {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress("10.78.2.1", PORT));
+                return s;
+            });
+            Tcpdump t;
+            try (Netns.Inside inRouter = Netns.enter(router)) {
+                t = Tcpdump.start(pcap, "toc", "tcp port " + PORT); // tcpdump starts in the router's namespace
+            }
+            try (ServerSocket s = listening; Tcpdump capture = t) {
+                Future<?> serving = threads.submit(() -> serve(s, 4, 1_000_000, 3_000_000));
+                for (int i = 0; i < 4; i++) {
+                    inNamespace(client, () -> exchange("10.78.2.1", 0, 1_000_000, 3_000_000));
+                }
+                serving.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            for (String ns : List.of(client, router, server)) {
+                Netns.delete(dir, ns);
+            }
+        }
+        Map<String, String> flowscope = flowscope(pcap, "retrans_tx, retrans_rx, ooo_tx, ooo_rx, lost_tx, lost_rx");
+        Map<String, String> tshark = tshark(pcap, "tcp.analysis.retransmission", "tcp.analysis.out_of_order",
+                "tcp.analysis.lost_segment");
+        assertThat(flowscope).hasSize(4);
+        assertThat(flowscope).as("per client port: retrans, out-of-order, lost, each way").isEqualTo(tshark);
+        long lostFromServer = flowscope.values().stream().mapToLong(v -> Long.parseLong(v.split("\\|")[5])).sum();
+        assertThat(lostFromServer).as("holes in what the server sent: segments dropped before the capture point").isPositive();
+    }
+
+    private List<String> ipNetnsExec(String ns, String... command) {
+        List<String> cmd = new ArrayList<>(List.of(io.flowscope.platform.testing.PrivilegedCondition.which("ip"), "netns", "exec", ns));
+        cmd.addAll(List.of(command));
+        return cmd;
+    }
+
+    private void address(String ns, String link, String address) throws Exception {
+        Processes.ip(dir, "-n", ns, "addr", "add", address, "dev", link);
+        Processes.ip(dir, "-n", ns, "link", "set", link, "up");
+    }
+
+    private void nft(String ns, String rule) throws Exception {
+        Processes.run(dir, ipNetnsExec(ns, io.flowscope.platform.testing.PrivilegedCondition.which("nft"), rule));
+    }
+
     @Test
     void aSlowReaderWithASmallReceiveBufferZeroWindowsEqualTsharks() throws Exception {
         Path pcap = dir.resolve("zero-window.pcap");
@@ -224,7 +306,14 @@ class TcpMetricsTsharkTest {
 
     /** A connection from {@code localPort} (0: any) that sends the request, reads the response to its end, closes. */
     private static Void exchange(int localPort, int request, int response) throws IOException {
-        try (Socket s = connect(localPort, PORT, 5_000)) {
+        return exchange(SERVER, localPort, request, response);
+    }
+
+    private static Void exchange(String server, int localPort, int request, int response) throws IOException {
+        try (Socket s = new Socket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(localPort));
+            s.connect(new InetSocketAddress(server, PORT), 5_000);
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             byte[] buf = new byte[65536];
