@@ -140,6 +140,33 @@ class TcpMetricsCaptureTest {
         }
     }
 
+    /**
+     * The one stated difference: a FIN sent again after both FINs were acknowledged (the ACK of it was lost after
+     * the capture point) comes after Flowscope's final report of the flow, so no report counts it; tshark marks it a
+     * retransmission. It is absorbed: it makes no new flow either.
+     */
+    @Test
+    @Privileged(programs = "tshark")
+    void aFinRepeatedAfterTheCloseIsTsharksRetransmissionButInNoReport() throws Exception {
+        CaptureWriter w = CaptureWriter.pcap(ByteOrder.LITTLE_ENDIAN, false, 1, 65535);
+        byte[] none = new byte[0];
+        add(w, T0, c2s(100, 0, SYN, 64240, none, 0));
+        add(w, T0 + 500, s2c(900, 101, SYN | ACK, 65160, none, 0));
+        add(w, T0 + 1_000, c2s(101, 901, ACK, 500, none, 0));
+        add(w, T0 + 10_000, s2c(901, 101, FIN | ACK, 509, none, 0));
+        add(w, T0 + 10_100, c2s(101, 902, ACK, 500, none, 0));
+        add(w, T0 + 20_000, c2s(101, 902, FIN | ACK, 500, none, 0));
+        add(w, T0 + 20_100, s2c(902, 102, ACK, 509, none, 0)); // lost after the capture point
+        add(w, T0 + 230_000, c2s(101, 902, FIN | ACK, 500, none, 0)); // so the FIN comes again
+        pcap = w.write(dir.resolve("fin-again.pcap"));
+        assertThat(tsharkCounts()).containsExactly("1|0", "0|0", "0|0", "0|0");
+        try (DuckDbStore store = DuckDbStore.open(dir.resolve("store"))) {
+            assertThat(Importing.importFile(store, pcap).fault()).isNull();
+            assertThat(StoreState.rows(store, "SELECT retrans_tx, retrans_rx, packet_tx, close_type FROM flow_log.l4_flow_log"))
+                    .containsExactly("0|0|4|" + CloseType.NORMAL);
+        }
+    }
+
     /** tshark's packets for each analysis flag, each way (client first), in the order of the columns above. */
     private List<String> tsharkCounts() throws Exception {
         List<String> counts = new ArrayList<>();

@@ -58,14 +58,16 @@ class TcpMetricsTsharkTest {
         try (BridgedNamespaces n = BridgedNamespaces.create(dir)) {
             n.run(n.client(), "nft", "add table inet loss");
             n.run(n.client(), "nft", "add chain inet loss in { type filter hook input priority 0 ; }");
-            // every 17th frame to the client and every 19th to the server, whatever they carry (data, ACKs), dropped
-            // on arrival, after the capture point: the loss is certain to hit data both ways (segmentation offload
-            // makes frames of up to 64 KB, so they are few). A drop at the sender's output (or its eth0's egress)
-            // makes no loss on the wire: the sender's stack is told and sends the segment again later, in order.
-            n.run(n.client(), "nft", "add rule inet loss in tcp sport " + PORT + " numgen inc mod 17 == 8 drop");
+            // every 17th data frame to the client and every 19th to the server dropped on arrival, after the capture
+            // point: the loss is certain to hit data both ways (segmentation offload makes frames of up to 64 KB, so
+            // they are few). Only frames with data (over 100 bytes): a lost ACK of the last FIN would make the FIN
+            // come again after Flowscope reported the flow, which tshark counts and Flowscope cannot (a difference
+            // stated in docs/data-model.md, TcpMetricsCaptureTest). A drop at the sender's output (or its eth0's
+            // egress) makes no loss on the wire: the sender's stack is told and sends the segment again later.
+            n.run(n.client(), "nft", "add rule inet loss in tcp sport " + PORT + " meta length > 100 numgen inc mod 17 == 8 drop");
             n.run(n.server(), "nft", "add table inet loss");
             n.run(n.server(), "nft", "add chain inet loss in { type filter hook input priority 0 ; }");
-            n.run(n.server(), "nft", "add rule inet loss in tcp dport " + PORT + " numgen inc mod 19 == 9 drop");
+            n.run(n.server(), "nft", "add rule inet loss in tcp dport " + PORT + " meta length > 100 numgen inc mod 19 == 9 drop");
             try (ServerSocket server = listen(n, PORT);
                  Tcpdump t = Tcpdump.start(pcap, n.tap(), "tcp port " + PORT)) {
                 Future<?> serving = threads.submit(() -> serve(server, 4, 1_000_000, 3_000_000));
@@ -93,7 +95,7 @@ class TcpMetricsTsharkTest {
      * tcpdump captures the client's link and nftables' forward chain drops frames. A frame to the client dropped there
      * never reaches the captured link (the capture sees a hole: tshark's lost segment, then the retransmission that
      * fills it); a frame to the server dropped there was captured first (the capture sees it twice). Frames to the
-     * client are also dropped at its input, after the capture.
+     * client are also dropped at its input, after the capture. Data frames only, as above.
      */
     @Test
     void underLossOnBothSidesOfTheCapturePointLostSegmentsToo() throws Exception {
@@ -119,11 +121,11 @@ class TcpMetricsTsharkTest {
             Processes.run(dir, ipNetnsExec(router, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"));
             nft(router, "add table inet loss");
             nft(router, "add chain inet loss forwarded { type filter hook forward priority 0 ; }");
-            nft(router, "add rule inet loss forwarded ip daddr 10.78.1.1 tcp sport " + PORT + " numgen inc mod 23 == 11 drop");
-            nft(router, "add rule inet loss forwarded ip daddr 10.78.2.1 tcp dport " + PORT + " numgen inc mod 19 == 9 drop");
+            nft(router, "add rule inet loss forwarded ip daddr 10.78.1.1 tcp sport " + PORT + " meta length > 100 numgen inc mod 23 == 11 drop");
+            nft(router, "add rule inet loss forwarded ip daddr 10.78.2.1 tcp dport " + PORT + " meta length > 100 numgen inc mod 19 == 9 drop");
             nft(client, "add table inet loss");
             nft(client, "add chain inet loss in { type filter hook input priority 0 ; }");
-            nft(client, "add rule inet loss in tcp sport " + PORT + " numgen inc mod 29 == 14 drop");
+            nft(client, "add rule inet loss in tcp sport " + PORT + " meta length > 100 numgen inc mod 29 == 14 drop");
             ServerSocket listening = inNamespace(server, () -> {
                 ServerSocket s = new ServerSocket();
                 s.setReuseAddress(true);
