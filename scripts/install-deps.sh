@@ -7,7 +7,8 @@
 #                          redis-server, redis-tools (Redis peers),
 #                          mariadb-server, mariadb-client (MariaDB peers),
 #                          postgresql (PostgreSQL 15 peers, psql and pgbench),
-#                          iproute2 (veth pairs the capture tests create), clang, llvm, libbpf-dev, bpftool
+#                          iproute2 (veth pairs the capture tests create), nftables (the loss and the silent port
+#                          of the TCP metrics tests), python3 (the server they kill), clang, llvm, libbpf-dev, bpftool
 #                          (bpf/build.sh, and the tests that check the objects' BTF)
 #   install-deps.sh bench  + redis, mariadb, wrk (traffic of bench/offline-import.sh); tcpreplay, socat and
 #                          iproute2 (bench/live-capture.sh: its UDP traffic, the replay into a veth in a namespace);
@@ -17,7 +18,7 @@ what="${1:-run}"
 pkgs=(openjdk-17-jdk-headless maven libpcap0.8 libbpf1)
 case "$what" in
   run) ;;
-  test) pkgs+=(nginx-light tcpdump tshark curl iproute2 clang llvm libbpf-dev bpftool dnsmasq-base dnsutils redis-server redis-tools mariadb-server mariadb-client postgresql) ;;
+  test) pkgs+=(nginx-light tcpdump tshark curl iproute2 nftables python3 clang llvm libbpf-dev bpftool dnsmasq-base dnsutils redis-server redis-tools mariadb-server mariadb-client postgresql) ;;
   bench) pkgs+=(nginx-light tcpdump tshark curl redis-server redis-tools mariadb-server mariadb-client wrk apache2-utils bc tcpreplay socat iproute2 gcc clang llvm libbpf-dev bpftool) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac

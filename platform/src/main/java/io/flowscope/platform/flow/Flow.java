@@ -35,6 +35,11 @@ public final class Flow {
     public final int[] retrans = new int[2];
     public final int[] zeroWindows = new int[2];
     public final int[] outOfOrder = new int[2];
+    /** Segments that started beyond the highest sequence number seen: a previous segment was not captured. */
+    public final int[] lostSegments = new int[2];
+    /** MSS and window scale each side's SYN offered; 0 and -1 when its SYN had none or was not seen. */
+    public final int[] mss = new int[2];
+    public final int[] windowScale = {-1, -1};
     public int synCount;
     public int synAckCount;
     public int finCount;
@@ -48,10 +53,21 @@ public final class Flow {
     /** Handshake halves, µs; -1 when not measured. */
     public long rttClient = -1;
     public long rttServer = -1;
-    long pendingRequestTime = -1;
+    /** The client's last data segment (time and the sequence number after it) that the server has not answered. */
+    long requestTime = -1;
+    int requestEnd;
+    /** Whether that segment may still give an SRT sample (the server's next packet) and an ART one. */
+    boolean srtArmed;
+    boolean artArmed;
     public long srtSum;
     public long srtCount;
     public long srtMax;
+    public long artSum;
+    public long artCount;
+    public long artMax;
+    /** The latest SYN's time and tshark's iRTT (latest SYN to the first ACK without SYN), µs; 0 when not known. */
+    long lastSynTime = -1;
+    long handshakeRtt;
 
     final boolean[] finSent = new boolean[2];
     boolean closed;
@@ -72,12 +88,15 @@ public final class Flow {
     final ExpiryWheel.Node byActivity = new ExpiryWheel.Node(this);
 
     final TcpStream[] streams;
+    /** Each direction's sequence analysis (retransmissions, out of order, lost segments, zero windows). */
+    final SeqAnalysis[] seq;
     /** State the payload handler keeps for this flow (the L7 session). */
     public Object attachment;
 
     Flow(FlowKey key, boolean tcp, Reassembly reassembly) {
         this.key = key;
         this.streams = tcp ? new TcpStream[] {new TcpStream(reassembly, this, 0), new TcpStream(reassembly, this, 1)} : null;
+        this.seq = tcp ? new SeqAnalysis[] {new SeqAnalysis(), new SeqAnalysis()} : null;
     }
 
     /** Whether this is a TCP flow. */

@@ -338,31 +338,46 @@ public final class FlowGenerator {
                 }
             } else {
                 f.synCount++;
+                f.lastSynTime = ts;
                 if (f.synTime < 0) {
                     f.synTime = ts;
                     f.synSeq = m.seq;
                 }
             }
+            if (f.mss[side] == 0) {
+                f.mss[side] = m.mss;
+            }
+            if (f.windowScale[side] < 0) {
+                f.windowScale[side] = m.windowScale;
+            }
             stream.syn(m.seq);
         } else if (ack && side == 0 && f.synAckTime >= 0 && f.rttClient < 0) {
             f.rttClient = ts - f.synAckTime;
         }
-        if (m.window == 0 && !syn && !rst) {
+        if (ack && !syn && f.lastSynTime >= 0 && f.handshakeRtt == 0) {
+            // tshark's iRTT, its out-of-order threshold: from the latest SYN to the first ACK without SYN
+            f.handshakeRtt = ts - f.lastSynTime;
+        }
+        int analysis = f.seq[side].segment(f.seq[1 - side], m.seq, m.ack, m.payloadWireLen, flags, m.window, ts,
+                f.handshakeRtt);
+        if ((analysis & SeqAnalysis.RETRANSMISSION) != 0) {
+            f.retrans[side]++;
+        }
+        if ((analysis & SeqAnalysis.OUT_OF_ORDER) != 0) {
+            f.outOfOrder[side]++;
+        }
+        if ((analysis & SeqAnalysis.LOST_SEGMENT) != 0) {
+            f.lostSegments[side]++;
+        }
+        if ((analysis & SeqAnalysis.ZERO_WINDOW) != 0) {
             f.zeroWindows[side]++;
         }
         if (m.payloadWireLen > 0 && !f.closed) {
             streams.flow = f;
             streams.side = side;
-            int r = stream.segment(m.seq, m.buffer, m.payloadOffset, m.payloadLen, m.payloadWireLen, ts, streams);
-            if (r == 1) {
-                f.retrans[side]++;
-            } else if (r == 2) {
-                f.outOfOrder[side]++;
-            }
-            responseTime(f, side, ts, true);
-        } else if (ack && side == 1) {
-            responseTime(f, side, ts, false);
+            stream.segment(m.seq, m.buffer, m.payloadOffset, m.payloadLen, m.payloadWireLen, ts, streams);
         }
+        responseTimes(f, m, side, ts);
         if (rst) {
             if (!f.closed) {
                 f.closeType = rstCloseType(f, side);
@@ -386,18 +401,42 @@ public final class FlowGenerator {
         }
     }
 
-    /** TCP response time: from the client's first unanswered data to the server's next packet. */
-    private static void responseTime(Flow f, int side, long ts, boolean data) {
+    /**
+     * DeepFlow's TCP response times, of the server answering the client. The client's data segment arms both; any
+     * other client packet (its own ACK, a FIN) disarms both, and a later data segment of the client re-arms them
+     * from itself. SRT (system response time): the server's very next packet, when it is a bare ACK (no payload,
+     * none of SYN, FIN, RST) acknowledging exactly that segment's end, gives {@code ack time − data time}. ART
+     * (application response time): the server's first packet with payload after it, bare ACKs of the server in
+     * between allowed, gives {@code response time − data time}. Any server packet ends the SRT wait; a server
+     * FIN or RST ends both.
+     */
+    private static void responseTimes(Flow f, MetaPacket m, int side, long ts) {
+        boolean control = (m.tcpFlags & (MetaPacket.SYN | MetaPacket.FIN | MetaPacket.RST)) != 0;
         if (side == 0) {
-            if (data && f.pendingRequestTime < 0) {
-                f.pendingRequestTime = ts;
+            boolean data = m.payloadWireLen > 0 && !control;
+            f.srtArmed = data;
+            f.artArmed = data;
+            if (data) {
+                f.requestTime = ts;
+                f.requestEnd = m.seq + m.payloadWireLen;
             }
-        } else if (f.pendingRequestTime >= 0) {
-            long srt = ts - f.pendingRequestTime;
+            return;
+        }
+        if (f.srtArmed && m.payloadWireLen == 0 && !control && m.has(MetaPacket.ACK) && m.ack == f.requestEnd) {
+            long srt = ts - f.requestTime;
             f.srtSum += srt;
             f.srtCount++;
             f.srtMax = Math.max(f.srtMax, srt);
-            f.pendingRequestTime = -1;
+        }
+        f.srtArmed = false;
+        if (f.artArmed && m.payloadWireLen > 0) {
+            long art = ts - f.requestTime;
+            f.artSum += art;
+            f.artCount++;
+            f.artMax = Math.max(f.artMax, art);
+            f.artArmed = false;
+        } else if (control) {
+            f.artArmed = false;
         }
     }
 

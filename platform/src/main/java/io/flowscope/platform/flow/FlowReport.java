@@ -37,7 +37,13 @@ public final class FlowReport {
     public static final int L7_CLIENT_ERROR = 22;
     public static final int L7_SERVER_ERROR = 23;
     public static final int L7_TIMEOUT = 24;
-    static final int COUNTS = 25;
+    public static final int LOST_TX = 25;
+    public static final int LOST_RX = 26;
+    public static final int ART_SUM = 27;
+    public static final int ART_COUNT = 28;
+    public static final int RETRANS_SYN = 29;
+    public static final int RETRANS_SYNACK = 30;
+    static final int COUNTS = 31;
 
     public final Connection connection;
     public final long startTime;
@@ -56,6 +62,13 @@ public final class FlowReport {
     public final long rttServer;
     /** Largest TCP response time since the previous report, µs. */
     public final long srtMax;
+    /** Largest application response time since the previous report, µs. */
+    public final long artMax;
+    /** MSS each side's SYN offered (0: none seen) and its window scale (-1: none seen). */
+    public final int mss0;
+    public final int mss1;
+    public final int windowScale0;
+    public final int windowScale1;
     public final int closeType;
     public final int status;
     public final boolean newFlow;
@@ -79,6 +92,11 @@ public final class FlowReport {
         rttClient = f.rttClient;
         rttServer = f.rttServer;
         srtMax = f.srtMax;
+        artMax = f.artMax;
+        mss0 = f.mss[0];
+        mss1 = f.mss[1];
+        windowScale0 = f.windowScale[0];
+        windowScale1 = f.windowScale[1];
         this.closeType = closeType;
         status = CloseType.status(closeType, f.isTcp());
         this.newFlow = newFlow;
@@ -114,6 +132,7 @@ public final class FlowReport {
         FlowReport r = new FlowReport(f, delta, last ? f.closeType : CloseType.FORCED_REPORT, before == null, l7);
         f.reported = now;
         f.srtMax = 0;
+        f.artMax = 0;
         return r;
     }
 
@@ -138,6 +157,13 @@ public final class FlowReport {
         v[ZERO_WIN_RX] = f.zeroWindows[1];
         v[OOO_TX] = f.outOfOrder[0];
         v[OOO_RX] = f.outOfOrder[1];
+        v[LOST_TX] = f.lostSegments[0];
+        v[LOST_RX] = f.lostSegments[1];
+        v[ART_SUM] = f.artSum;
+        v[ART_COUNT] = f.artCount;
+        // DeepFlow's: every SYN (SYN-ACK) after the first is a repeat
+        v[RETRANS_SYN] = Math.max(0, f.synCount - 1);
+        v[RETRANS_SYNACK] = Math.max(0, f.synAckCount - 1);
         if (l7 != null) {
             v[L7_REQUEST] = l7.requests;
             v[L7_RESPONSE] = l7.responses;

@@ -11,7 +11,9 @@ import java.util.TreeMap;
  * the budget is spent, the stream that has held its bytes longest gives them up first ({@link Reassembly}).
  * A hole that does not fill within {@link #HOLE_TIMEOUT} (packet time), or that would exceed either bound,
  * is reported as a gap and delivery resumes after it, so the parser carries on. Old data
- * (retransmissions) is dropped and counted; partial overlaps deliver only their new bytes.
+ * (retransmissions) is dropped; partial overlaps deliver only their new bytes. The flow's retransmission and
+ * out-of-order counts are not this class's: they follow tshark's rules ({@link SeqAnalysis}), which judge what the
+ * sender did rather than what the parser needs next.
  */
 final class TcpStream {
 

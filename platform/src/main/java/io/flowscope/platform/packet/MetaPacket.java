@@ -44,6 +44,10 @@ public final class MetaPacket {
     public int seq;
     public int ack;
     public int window;
+    /** A SYN's maximum segment size option, 0 when absent (options are read on SYNs only). */
+    public int mss;
+    /** A SYN's window scale option (shift count), -1 when absent (options are read on SYNs only). */
+    public int windowScale;
 
     /** First payload byte in {@link #buffer}. */
     public int payloadOffset;

@@ -336,6 +336,8 @@ public final class PacketDecoder {
         m.seq = 0;
         m.ack = 0;
         m.window = 0;
+        m.mss = 0;
+        m.windowScale = -1;
         int payload;
         switch (m.protocol) {
             case 6 -> {
@@ -355,6 +357,10 @@ public final class PacketDecoder {
                 m.ack = b.getInt(p + 8);
                 m.tcpFlags = u16(b, p + 12) & 0x01ff;
                 m.window = u16(b, p + 14);
+                if ((m.tcpFlags & MetaPacket.SYN) != 0 && doff > 20) {
+                    // only a SYN negotiates MSS and window scale: other segments' options are not read
+                    synOptions(b, p + 20, p + doff, m);
+                }
                 payload = p + doff;
             }
             case 17 -> {
@@ -379,6 +385,36 @@ public final class PacketDecoder {
         cut = m.payloadLen < m.payloadWireLen;
         error = null;
         return OK;
+    }
+
+    /**
+     * MSS (kind 2) and window scale (kind 3) among a SYN's options; a malformed option list ends the walk, keeping
+     * what was read before it (the segment itself is still good).
+     */
+    private static void synOptions(ByteBuffer b, int p, int end, MetaPacket m) {
+        while (p < end) {
+            int kind = b.get(p) & 0xff;
+            if (kind == 0) {
+                return; // end of option list
+            }
+            if (kind == 1) {
+                p++; // no-operation
+                continue;
+            }
+            if (p + 1 >= end) {
+                return;
+            }
+            int len = b.get(p + 1) & 0xff;
+            if (len < 2 || p + len > end) {
+                return;
+            }
+            if (kind == 2 && len == 4) {
+                m.mss = u16(b, p + 2);
+            } else if (kind == 3 && len == 3) {
+                m.windowScale = b.get(p + 2) & 0xff;
+            }
+            p += len;
+        }
     }
 
     /** The packet a tunnel carried, decoded in place of the outer one: its headers are what the flow sees. */

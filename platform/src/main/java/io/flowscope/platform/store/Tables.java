@@ -108,7 +108,26 @@ final class Tables {
         c.add(integer("l7_error", UINTEGER,
                 r -> r.count(FlowReport.L7_CLIENT_ERROR) + r.count(FlowReport.L7_SERVER_ERROR)));
         tunnel(c);
+        tcpDepth(c);
         return List.copyOf(c);
+    }
+
+    /**
+     * TCP metrics added with issue 12: DeepFlow's ART and SYN repeats; Flowscope's own lost segments (tshark's
+     * "previous segment not captured") and the MSS and window scale of each side's SYN (NULL when none was seen).
+     */
+    private static void tcpDepth(List<Column<FlowReport>> c) {
+        c.add(real("art_sum", (FlowReport r) -> r.count(FlowReport.ART_SUM)).addedLater());
+        c.add(integer("art_count", UBIGINT, (FlowReport r) -> r.count(FlowReport.ART_COUNT)).addedLater());
+        c.add(integer("art_max", UINTEGER, (FlowReport r) -> Math.min(r.artMax, 0xffffffffL)).addedLater());
+        c.add(integer("retrans_syn", UINTEGER, (FlowReport r) -> r.count(FlowReport.RETRANS_SYN)).addedLater());
+        c.add(integer("retrans_synack", UINTEGER, (FlowReport r) -> r.count(FlowReport.RETRANS_SYNACK)).addedLater());
+        c.add(integer("lost_tx", UINTEGER, (FlowReport r) -> r.count(FlowReport.LOST_TX)).addedLater());
+        c.add(integer("lost_rx", UINTEGER, (FlowReport r) -> r.count(FlowReport.LOST_RX)).addedLater());
+        c.add(integer("mss_0", USMALLINT, (FlowReport r) -> r.mss0 == 0 ? Column.NULL : r.mss0).addedLater());
+        c.add(integer("mss_1", USMALLINT, (FlowReport r) -> r.mss1 == 0 ? Column.NULL : r.mss1).addedLater());
+        c.add(integer("win_scale_0", UTINYINT, (FlowReport r) -> r.windowScale0 < 0 ? Column.NULL : r.windowScale0).addedLater());
+        c.add(integer("win_scale_1", UTINYINT, (FlowReport r) -> r.windowScale1 < 0 ? Column.NULL : r.windowScale1).addedLater());
     }
 
     /**

@@ -100,7 +100,10 @@ class FlowGeneratorTest {
         assertThat(f.l4Bytes).containsExactly(5, 6);
         assertThat(f.rttServer).isEqualTo(100);
         assertThat(f.rttClient).isEqualTo(100);
-        assertThat(f.srtCount).isEqualTo(1);
+        // the server answered with data at once, no bare ACK: an ART sample (DeepFlow's rule), no SRT one
+        assertThat(f.srtCount).isZero();
+        assertThat(f.artCount).isEqualTo(1);
+        assertThat(f.artSum).isEqualTo(100);
         assertThat(f.closeType).isEqualTo(CloseType.NORMAL);
         assertThat(f.synCount).isEqualTo(1);
         assertThat(f.synAckCount).isEqualTo(1);

@@ -56,6 +56,44 @@ class PacketDecoderTest {
         assertThat(m.srcMac).isEqualTo(0x006677_8899aaL);
     }
 
+    /** A SYN's TCP header with these option bytes (padded with end-of-list to 4-byte words). */
+    private static byte[] synWithOptions(int flags, int... options) {
+        int len = (options.length + 3) / 4 * 4;
+        ByteBuffer tcp = ByteBuffer.allocate(20 + len);
+        tcp.putShort((short) 40000).putShort((short) 80).putInt(1).putInt(0);
+        tcp.putShort((short) ((((20 + len) / 4) << 12) | flags)).putShort((short) 1000).putInt(0);
+        for (int o : options) {
+            tcp.put((byte) o);
+        }
+        return ethernet(ipv4(v4("10.0.0.1"), v4("10.0.0.2"), 6, tcp.array(), new byte[0]));
+    }
+
+    @Test
+    void aSynsMssAndWindowScaleAreRead() {
+        // MSS 1460, SACK permitted, timestamps, NOP, window scale 7: as Linux sends them
+        assertThat(decode(synWithOptions(SYN, 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7), 1))
+                .isEqualTo(PacketDecoder.OK);
+        assertThat(m.mss).isEqualTo(1460);
+        assertThat(m.windowScale).isEqualTo(7);
+    }
+
+    @Test
+    void optionsOfOtherSegmentsAreNotReadAndBadOptionListsStopTheWalk() {
+        assertThat(decode(synWithOptions(ACK, 2, 4, 0x05, 0xb4), 1)).isEqualTo(PacketDecoder.OK);
+        assertThat(m.mss).as("not a SYN").isZero();
+        assertThat(m.windowScale).isEqualTo(-1);
+        // MSS, then an option whose length runs past the header: what came before it is kept, the segment is good
+        assertThat(decode(synWithOptions(SYN, 2, 4, 0x02, 0x18, 3, 9, 1, 1), 1)).isEqualTo(PacketDecoder.OK);
+        assertThat(m.mss).isEqualTo(536);
+        assertThat(m.windowScale).isEqualTo(-1);
+        // a length of 0 would never end: the walk stops
+        assertThat(decode(synWithOptions(SYN, 8, 0, 3, 3, 5), 1)).isEqualTo(PacketDecoder.OK);
+        assertThat(m.windowScale).isEqualTo(-1);
+        // end of option list: nothing after it is read
+        assertThat(decode(synWithOptions(SYN | ACK, 0, 3, 3, 5), 1)).isEqualTo(PacketDecoder.OK);
+        assertThat(m.windowScale).isEqualTo(-1);
+    }
+
     @Test
     void vlanAndQinQ() {
         assertThat(decode(ethernet(SEG, 100), 1)).isEqualTo(PacketDecoder.OK);

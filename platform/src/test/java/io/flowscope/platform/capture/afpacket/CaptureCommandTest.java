@@ -118,7 +118,7 @@ class CaptureCommandTest {
             // and the times: each AF_PACKET socket stamps a frame when it queues it, so two sockets' times of the
             // same frame differ by a microsecond or so (the times are compared to 1 ms)
             String rows = "SELECT * EXCLUDE (flow_id, capture_nic, time, start_time, end_time, duration, rtt, rtt_client, rtt_server, "
-                    + "srt_sum, srt_max) FROM flow_log.l4_flow_log WHERE server_port = " + port + " ORDER BY client_port";
+                    + "srt_sum, srt_max, art_sum, art_max) FROM flow_log.l4_flow_log WHERE server_port = " + port + " ORDER BY client_port";
             List<String> fromLive = StoreState.rows(live, rows);
             assertThat(fromLive).hasSize(flows);
             assertThat(StoreState.rows(imported, rows)).containsExactlyElementsOf(fromLive);
