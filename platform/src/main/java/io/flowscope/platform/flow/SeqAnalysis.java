@@ -113,7 +113,9 @@ final class SeqAnalysis {
             } else if (notAdvanced && other.duplicateAcks >= 2 && other.lastAck == seq
                     && ts - other.lastAckTime < FAST_RETRANSMISSION_WINDOW) {
                 result |= RETRANSMISSION; // fast retransmission
-            } else if (notAdvanced && ts - nextTime < outOfOrderWindow && next != seq + seglen + synFin) {
+            } else if (notAdvanced && ts - nextTime >= 0 && ts - nextTime < outOfOrderWindow && next != seq + seglen + synFin) {
+                // a segment stamped before the one that advanced the sequence (the capture's times out of order by
+                // a microsecond, seen on a veth) is no out-of-order segment for tshark: its elapsed time is unsigned
                 result |= OUT_OF_ORDER;
             } else if (notAdvanced) {
                 result |= RETRANSMISSION;

@@ -11,7 +11,7 @@ import io.flowscope.platform.flow.Flow;
 public final class FlowMeter {
 
     /** The flow's cumulative counters a fold reads ({@link NetworkMetrics#cumulative}). */
-    static final int CUMULATIVE = 25;
+    static final int CUMULATIVE = 27;
 
     final Flow flow;
     final EdgeKey key;
@@ -23,6 +23,10 @@ public final class FlowMeter {
     long srtCountSeen;
     /** Largest response-time sample since the last fold, µs. */
     long srtMax;
+    /** The same for the application's data delay (ART). */
+    long artSumSeen;
+    long artCountSeen;
+    long artMax;
     boolean newFlow = true;
     boolean rttCounted;
     boolean rttClientCounted;

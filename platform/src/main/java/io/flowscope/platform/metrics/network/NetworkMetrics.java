@@ -72,6 +72,7 @@ public final class NetworkMetrics {
         NetworkMetric.ZERO_WIN_TX.ordinal(), NetworkMetric.ZERO_WIN_RX.ordinal(),
         NetworkMetric.RETRANS_SYN.ordinal(), NetworkMetric.RETRANS_SYNACK.ordinal(),
         NetworkMetric.OOO_TX.ordinal(), NetworkMetric.OOO_RX.ordinal(),
+        NetworkMetric.ART_SUM.ordinal(), NetworkMetric.ART_COUNT.ordinal(),
         NetworkMetric.L7_REQUEST.ordinal(), NetworkMetric.L7_RESPONSE.ordinal(),
         NetworkMetric.L7_CLIENT_ERROR.ordinal(), NetworkMetric.L7_SERVER_ERROR.ordinal(),
         NetworkMetric.L7_TIMEOUT.ordinal()};
@@ -129,7 +130,7 @@ public final class NetworkMetrics {
         if (m.ended) {
             return; // the packet that ended the flow: already folded by ended()
         }
-        sampleSrt(m);
+        sampleResponseTimes(m);
         if (m.activeSecond != second) {
             m.activeSecond = second;
             active.add(m);
@@ -141,7 +142,7 @@ public final class NetworkMetrics {
         if (m.ended) {
             return;
         }
-        sampleSrt(m);
+        sampleResponseTimes(m);
         long[] row = edgeRow(m.key);
         fold(m, row);
         closed(m.flow, row);
@@ -278,6 +279,11 @@ public final class NetworkMetrics {
             row[srtMax] = m.srtMax;
         }
         m.srtMax = 0;
+        int artMax = NetworkMetric.ART_MAX.ordinal();
+        if (m.artMax > row[artMax]) {
+            row[artMax] = m.artMax;
+        }
+        m.artMax = 0;
     }
 
     /** One value of a sum, count, max triple (declared in that order). */
@@ -290,8 +296,8 @@ public final class NetworkMetrics {
         }
     }
 
-    /** A change of the flow's srt_count since its last packet is one response time: the change of srt_sum. */
-    private static void sampleSrt(FlowMeter m) {
+    /** A change of the flow's srt_count (art_count) since its last packet is one response time (data delay): the change of its sum. */
+    private static void sampleResponseTimes(FlowMeter m) {
         long count = m.flow.srtCount;
         if (count != m.srtCountSeen) {
             long sum = m.flow.srtSum;
@@ -303,6 +309,16 @@ public final class NetworkMetrics {
             }
             m.srtCountSeen = count;
             m.srtSumSeen = sum;
+        }
+        count = m.flow.artCount;
+        if (count != m.artCountSeen) {
+            long sum = m.flow.artSum;
+            long v = (sum - m.artSumSeen) / (count - m.artCountSeen);
+            if (v > m.artMax) {
+                m.artMax = v;
+            }
+            m.artCountSeen = count;
+            m.artSumSeen = sum;
         }
     }
 
@@ -365,14 +381,16 @@ public final class NetworkMetrics {
         v[17] = Math.max(0, f.synAckCount - 1);
         v[18] = f.outOfOrder[0];
         v[19] = f.outOfOrder[1];
+        v[20] = f.artSum;
+        v[21] = f.artCount;
         if (l7 != null) {
-            v[20] = l7.requests;
-            v[21] = l7.responses;
-            v[22] = l7.clientErrors;
-            v[23] = l7.serverErrors;
-            v[24] = l7.timeouts;
+            v[22] = l7.requests;
+            v[23] = l7.responses;
+            v[24] = l7.clientErrors;
+            v[25] = l7.serverErrors;
+            v[26] = l7.timeouts;
         } else {
-            v[20] = v[21] = v[22] = v[23] = v[24] = 0;
+            v[22] = v[23] = v[24] = v[25] = v[26] = 0;
         }
     }
 }
