@@ -33,6 +33,19 @@ final class DuckDbLogQueries {
                     Field.RESPONSE_STATUS, "response_status", Field.RESPONSE_CODE, "response_code"));
 
     /** A statement and the values of its parameters, in order. */
+    /** A condition that either end's address is {@code ip} (none when it is null), for the flow and metric tables. */
+    static void eitherEnd(List<String> where, List<Object> params, LogQuery.Ip ip) {
+        if (ip instanceof LogQuery.Ip.V4 v4) {
+            where.add("(ip4_0 = ? OR ip4_1 = ?)");
+            params.add(v4.value());
+            params.add(v4.value());
+        } else if (ip instanceof LogQuery.Ip.V6 v6) {
+            where.add("(ip6_0 = ? OR ip6_1 = ?)");
+            params.add(v6.text());
+            params.add(v6.text());
+        }
+    }
+
     record Sql(String text, List<Object> params) {
     }
 
@@ -56,15 +69,7 @@ final class DuckDbLogQueries {
             where.add("start_time <= make_timestamp(?)");
             params.add(q.toMicros());
         }
-        if (q.ip() instanceof LogQuery.Ip.V4 v4) {
-            where.add("(ip4_0 = ? OR ip4_1 = ?)");
-            params.add(v4.value());
-            params.add(v4.value());
-        } else if (q.ip() instanceof LogQuery.Ip.V6 v6) {
-            where.add("(ip6_0 = ? OR ip6_1 = ?)");
-            params.add(v6.text());
-            params.add(v6.text());
-        }
+        eitherEnd(where, params, q.ip());
         if (q.port() != null) {
             where.add("(client_port = ? OR server_port = ?)");
             params.add(q.port());

@@ -81,15 +81,7 @@ final class DuckDbMetricsQueries {
         }
         address(where, params, q.client(), "0");
         address(where, params, q.server(), "1");
-        if (q.ip() instanceof LogQuery.Ip.V4 v4) {
-            where.add("(ip4_0 = ? OR ip4_1 = ?)");
-            params.add(v4.value());
-            params.add(v4.value());
-        } else if (q.ip() instanceof LogQuery.Ip.V6 v6) {
-            where.add("(ip6_0 = ? OR ip6_1 = ?)");
-            params.add(v6.text());
-            params.add(v6.text());
-        }
+        DuckDbLogQueries.eitherEnd(where, params, q.ip());
         if (q.serverPort() != null) {
             where.add("server_port = ?");
             params.add(q.serverPort());
