@@ -7,7 +7,9 @@
 # until its data is committed to a fresh data directory):
 #   flowscope import --json  bench/work/mixed.pcap
 #   tshark -n -q -z conv,tcp -r bench/work/mixed.pcap
-# and prints both times, both TCP conversation counts and ratio=<tshark seconds / flowscope seconds>.
+# and prints both times, both TCP conversation counts and ratio=<tshark seconds / flowscope seconds>, and
+# each command's CPU seconds (user + system, of the process and its threads) and peak RSS (GNU time's %M):
+# cpu_ratio=<flowscope CPU seconds / tshark's> (the least of the runs each).
 #
 # With --baseline DIR (another checkout of Flowscope, built: DIR/flowscope works), each run also times
 # that build on the same file, in the same loop, and prints its ratio too: a change is judged against the
@@ -102,16 +104,20 @@ echo "capture=$pcap packets=$n bytes=$(stat -c %s "$pcap")"
 
 now() { date +%s.%N; }
 min() { if [[ -z "$1" ]] || (( $(echo "$2 < $1" | bc -l) )); then echo "$2"; else echo "$1"; fi; }
-best_fs=""; best_ts=""; best_base=""
+best_fs=""; best_ts=""; best_base=""; best_fs_cpu=""; best_ts_cpu=""
 for i in $(seq 1 "$runs"); do
   data="$work/data-$i"; rm -rf "$data"
   t0=$(now)
-  "$root/flowscope" import --data-dir "$data" --json "$pcap" > "$work/flowscope.json"
+  /usr/bin/time -f '%U %S %M' -o "$work/flowscope.time" "$root/flowscope" import --data-dir "$data" --json "$pcap" > "$work/flowscope.json"
   t1=$(now)
-  tshark -n -q -z conv,tcp -r "$pcap" > "$work/tshark.txt" 2>/dev/null
+  /usr/bin/time -f '%U %S %M' -o "$work/tshark.time" tshark -n -q -z conv,tcp -r "$pcap" > "$work/tshark.txt" 2>/dev/null
   t2=$(now)
   fs=$(echo "$t1 - $t0" | bc -l); ts=$(echo "$t2 - $t1" | bc -l)
-  line="run $i: flowscope=${fs}s tshark=${ts}s"
+  read -r fu fsys frss < "$work/flowscope.time"; read -r tu tsys trss < "$work/tshark.time"
+  fs_cpu=$(echo "$fu + $fsys" | bc -l); ts_cpu=$(echo "$tu + $tsys" | bc -l)
+  best_fs_cpu=$(min "$best_fs_cpu" "$fs_cpu"); best_ts_cpu=$(min "$best_ts_cpu" "$ts_cpu")
+  peak_fs=$(( frss > ${peak_fs:-0} ? frss : ${peak_fs:-0} )); peak_ts=$(( trss > ${peak_ts:-0} ? trss : ${peak_ts:-0} ))
+  line="run $i: flowscope=${fs}s (cpu ${fs_cpu}s, rss $((frss / 1024)) MiB) tshark=${ts}s (cpu ${ts_cpu}s, rss $((trss / 1024)) MiB)"
   if [[ -n "$baseline" ]]; then
     rm -rf "$data"
     t3=$(now)
@@ -130,6 +136,9 @@ fs_req=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"
 printf 'flowscope_seconds=%.3f tshark_seconds=%.3f (best of %d)\n' "$best_fs" "$best_ts" "$runs"
 echo "flowscope_tcp_flows=$fs_conv tshark_tcp_conversations=$ts_conv flowscope_requests=$fs_req"
 printf 'ratio=%.2f\n' "$(echo "$best_ts / $best_fs" | bc -l)"
+printf 'flowscope_cpu_seconds=%.2f tshark_cpu_seconds=%.2f cpu_ratio=%.2f\n' "$best_fs_cpu" "$best_ts_cpu" \
+  "$(echo "$best_fs_cpu / $best_ts_cpu" | bc -l)"
+echo "flowscope_peak_rss_mib=$((peak_fs / 1024)) tshark_peak_rss_mib=$((peak_ts / 1024))"
 if [[ -n "$baseline" ]]; then
   printf 'baseline_seconds=%.3f baseline_ratio=%.2f (%s, best of %d)\n' "$best_base" \
     "$(echo "$best_ts / $best_base" | bc -l)" "$(git -C "$baseline" rev-parse --short HEAD)" "$runs"

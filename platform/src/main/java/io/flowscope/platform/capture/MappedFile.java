@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A read-only memory mapping of a file, in windows of up to 1 GiB so that files larger than a
+ * A read-only memory mapping of a file, in windows of up to 64 MiB so that files larger than a
  * ByteBuffer can hold are read too. A record never straddles windows: {@link #window(long, int)}
  * remaps at the record's start when it would.
  */
 final class MappedFile extends CaptureBytes {
 
-    static final long WINDOW = 1L << 30;
+    static final long WINDOW = 64L << 20;
 
     private final FileChannel channel;
     private final long size;
