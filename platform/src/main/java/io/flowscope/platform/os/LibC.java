@@ -52,6 +52,10 @@ public final class LibC {
 
     public static native int munmap(Pointer address, long length) throws LastErrorException;
 
+    public static final int MADV_DONTNEED = 4;
+
+    public static native int madvise(Pointer address, long length, int advice) throws LastErrorException;
+
     public static native int close(int fd) throws LastErrorException;
 
     /** Sends one frame out of a bound AF_PACKET socket (replaying frames onto an interface). */
