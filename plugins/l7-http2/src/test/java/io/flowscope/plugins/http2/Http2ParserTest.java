@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowscope.api.ConnectionInfo;
 import io.flowscope.api.Detection;
 import io.flowscope.api.Direction;
 import io.flowscope.api.L7Message;
 import io.flowscope.api.MessageKind;
-import io.flowscope.api.MessageSink;
-import io.flowscope.api.ParserContext;
 import io.flowscope.api.ResponseStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,22 +20,7 @@ class Http2ParserTest {
 
     private final List<L7Message> messages = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
-    private final Http2Parser parser = new Http2Parser(new ParserContext() {
-        @Override
-        public MessageSink sink() {
-            return messages::add;
-        }
-
-        @Override
-        public ConnectionInfo connection() {
-            return null;
-        }
-
-        @Override
-        public void reportProblem(String kind, String message) {
-            problems.add(kind);
-        }
-    }, "http2");
+    private final Http2Parser parser = new Http2Parser(new CollectingContext(messages, problems), "http2");
 
     private void client(byte[] b) {
         parser.onData(Direction.CLIENT_TO_SERVER, ByteBuffer.wrap(b).asReadOnlyBuffer(), 1);

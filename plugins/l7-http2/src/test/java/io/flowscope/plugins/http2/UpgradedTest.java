@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowscope.api.ConnectionInfo;
 import io.flowscope.api.Direction;
 import io.flowscope.api.L7Message;
-import io.flowscope.api.MessageSink;
-import io.flowscope.api.ParserContext;
 import io.flowscope.api.ProtocolSwitch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -22,27 +19,7 @@ class UpgradedTest {
     private final List<String> problems = new ArrayList<>();
 
     private Http2Parser parser(ProtocolSwitch from) {
-        return new Http2Parser(new ParserContext() {
-            @Override
-            public MessageSink sink() {
-                return messages::add;
-            }
-
-            @Override
-            public ConnectionInfo connection() {
-                return null;
-            }
-
-            @Override
-            public void reportProblem(String kind, String message) {
-                problems.add(kind);
-            }
-
-            @Override
-            public ProtocolSwitch switchedFrom() {
-                return from;
-            }
-        }, "http2");
+        return new Http2Parser(new CollectingContext(messages, problems, from), "http2");
     }
 
     private static void feed(Http2Parser p, Direction d, byte[] b) {
