@@ -224,9 +224,9 @@ public final class SocketTraceCollector implements SocketTrace {
         private final int fd = object.mapFd("muted");
         private final Memory key = new Memory(8);
         private final Memory one = new Memory(1);
-        private long held;
+        // written by the reader's thread only, read by the health endpoint
+        private volatile long held;
         private volatile long refused;
-        private volatile long heldNow;
 
         KernelMuting() {
             one.setByte(0, (byte) 1);
@@ -239,7 +239,7 @@ public final class SocketTraceCollector implements SocketTrace {
                 refused++;
                 return false;
             }
-            heldNow = ++held;
+            held++;
             return true;
         }
 
@@ -247,12 +247,12 @@ public final class SocketTraceCollector implements SocketTrace {
         public void unmute(long socketId) {
             key.setLong(0, socketId);
             LibBpf.bpf_map_delete_elem(fd, key);
-            heldNow = --held;
+            held--;
         }
 
         @Override
         public void closed(long socketId) {
-            heldNow = --held;
+            held--;
         }
     }
 
@@ -326,7 +326,7 @@ public final class SocketTraceCollector implements SocketTrace {
         t.add(new TableFigures("sockets (kernel, LRU)", -1, SOCKET_TABLE_CAPACITY, -1));
         KernelMuting m = muting;
         // held: muted by user space and not yet unmuted by it (the program takes a closed peer out itself)
-        t.add(new TableFigures("muted loopback peers (kernel)", m == null ? 0 : m.heldNow, MUTED_TABLE_CAPACITY,
+        t.add(new TableFigures("muted loopback peers (kernel)", m == null ? 0 : m.held, MUTED_TABLE_CAPACITY,
                 m == null ? 0 : m.refused));
         return t;
     }

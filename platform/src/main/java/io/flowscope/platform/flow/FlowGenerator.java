@@ -224,8 +224,7 @@ public final class FlowGenerator {
         if (!f.closed) {
             f.closeType = expiredCloseType(f);
         }
-        table.remove(f.key);
-        idle.remove(f.byActivity);
+        remove(f);
         end(f);
     }
 
