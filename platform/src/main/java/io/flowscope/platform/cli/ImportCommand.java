@@ -1,8 +1,11 @@
 package io.flowscope.platform.cli;
 
 import io.flowscope.platform.FlowscopeSettings;
+import io.flowscope.platform.flow.FlowTimeouts;
 import io.flowscope.platform.ingest.CaptureImporter;
 import io.flowscope.platform.ingest.FileSummary;
+import io.flowscope.platform.pipeline.PipelineSettings;
+import io.flowscope.platform.pipeline.Pipelines;
 import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.Store;
 import io.flowscope.platform.store.ServerMarker;
@@ -61,7 +64,7 @@ final class ImportCommand implements Callable<Integer> {
     List<Path> pluginsDirs = new ArrayList<>();
 
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows the flow table holds at once (default: "
-            + io.flowscope.platform.pipeline.PipelineSettings.DEFAULT_MAX_FLOWS + "); over it the longest idle "
+            + PipelineSettings.DEFAULT_MAX_FLOWS + "); over it the longest idle "
             + "flow is reported early (close type 21) and counted. Bounds the import's memory (docs/import.md).")
     Integer maxFlows;
 
@@ -106,11 +109,8 @@ final class ImportCommand implements Callable<Integer> {
              Store store = Store.embedded(dataDir)) {
             host.statuses().stream().filter(s -> !"STARTED".equals(s.state()))
                     .forEach(s -> err.println("flowscope: plugin " + s.id() + " is " + s.state() + ": " + s.lastError()));
-            io.flowscope.platform.pipeline.PipelineSettings settings = io.flowscope.platform.pipeline.PipelineSettings.forFiles();
-            if (maxFlows != null) {
-                settings = settings.withFlowTable(maxFlows, settings.flowTimeouts());
-            }
-            CaptureImporter importer = new CaptureImporter(new io.flowscope.platform.pipeline.Pipelines(host, store, null), settings);
+            CaptureImporter importer = new CaptureImporter(new Pipelines(host, store, null,
+                    maxFlows != null ? maxFlows : PipelineSettings.DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULTS));
             for (Path file : files) {
                 FileSummary s;
                 if (!Files.isRegularFile(file)) {

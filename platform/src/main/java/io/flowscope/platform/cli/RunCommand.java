@@ -40,6 +40,11 @@ final class RunCommand implements Runnable {
             + "(default: everything).")
     String filter;
 
+    @Option(names = "--max-flows", paramLabel = "N", description = "Flows each source's flow table holds at once (default: "
+            + "flowscope.flow.max-flows, 2,000,000); over it the longest idle flow is reported early as evicted "
+            + "(close type 21).")
+    Integer maxFlows;
+
     static boolean serverStarted() {
         return started;
     }
@@ -64,6 +69,9 @@ final class RunCommand implements Runnable {
         }
         if (filter != null) {
             args.add("--flowscope.probes.afpacket.filter=" + filter);
+        }
+        if (maxFlows != null) {
+            args.add("--flowscope.flow.max-flows=" + maxFlows);
         }
         SpringApplication.run(FlowscopeApplication.class, args.toArray(String[]::new));
         started = true;

@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import io.flowscope.api.BpfHook;
 import io.flowscope.api.SocketTrace;
 import io.flowscope.platform.pipeline.Pipeline;
-import io.flowscope.platform.pipeline.PipelineSettings;
 import io.flowscope.platform.pipeline.Pipelines;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -134,7 +133,7 @@ public final class SocketTraceCollector implements SocketTrace {
                     log.warn("socket trace: {} ({}) not attached: {}", a.program(), a.section(), a.problem());
                 }
             }
-            pipeline = pipelines.open("socket trace", PipelineSettings.forLive());
+            pipeline = pipelines.open("socket trace", pipelines.liveSettings());
             SocketTraceCollector c = new SocketTraceCollector(o, attached, ring, pipeline, settings, inTask);
             c.processes.loadFromProc();
             c.thread.start();

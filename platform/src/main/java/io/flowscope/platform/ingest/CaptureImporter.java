@@ -29,7 +29,7 @@ public final class CaptureImporter {
     private final PipelineSettings settings;
 
     public CaptureImporter(Pipelines pipelines) {
-        this(pipelines, PipelineSettings.forFiles());
+        this(pipelines, pipelines.fileSettings());
     }
 
     /** The same, with the pipeline's bounds. */

@@ -1,5 +1,6 @@
 package io.flowscope.platform.pipeline;
 
+import io.flowscope.platform.flow.FlowTimeouts;
 import io.flowscope.platform.metrics.PipelineCounters;
 import io.flowscope.platform.plugins.PluginHost;
 import io.flowscope.platform.store.Store;
@@ -18,12 +19,39 @@ public final class Pipelines {
     private final PluginHost plugins;
     private final Store store;
     private final Consumer<PipelineCounters> metrics;
+    private final int maxFlows;
+    private final FlowTimeouts flowTimeouts;
 
-    /** @param metrics told what pipelines count while they run (the server's Micrometer meters); may be null */
+    /** Pipelines with the default flow table. */
     public Pipelines(PluginHost plugins, Store store, Consumer<PipelineCounters> metrics) {
+        this(plugins, store, metrics, PipelineSettings.DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULTS);
+    }
+
+    /**
+     * @param metrics      told what pipelines count while they run (the server's Micrometer meters); may be null
+     * @param maxFlows     flows each pipeline's table holds (the server's {@code flowscope.flow.max-flows})
+     * @param flowTimeouts how long a flow may be silent, by state ({@code flowscope.flow.timeout.*})
+     */
+    public Pipelines(PluginHost plugins, Store store, Consumer<PipelineCounters> metrics, int maxFlows,
+                     FlowTimeouts flowTimeouts) {
+        if (maxFlows < 1) {
+            throw new IllegalArgumentException("the flow table must hold at least one flow, not " + maxFlows);
+        }
         this.plugins = plugins;
         this.store = store;
         this.metrics = metrics;
+        this.maxFlows = maxFlows;
+        this.flowTimeouts = flowTimeouts;
+    }
+
+    /** What a live source's pipeline opens with: {@link PipelineSettings#forLive()} with this flow table. */
+    public PipelineSettings liveSettings() {
+        return PipelineSettings.forLive().withFlowTable(maxFlows, flowTimeouts);
+    }
+
+    /** What a capture file's pipeline opens with: {@link PipelineSettings#forFiles()} with this flow table. */
+    public PipelineSettings fileSettings() {
+        return PipelineSettings.forFiles().withFlowTable(maxFlows, flowTimeouts);
     }
 
     /** A new pipeline for one source, writing through a writer of its own; close it when the source ends. */

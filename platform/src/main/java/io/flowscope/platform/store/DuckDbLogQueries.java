@@ -19,7 +19,9 @@ final class DuckDbLogQueries {
             "flow_id, start_time, end_time, duration, is_ipv4, ip4_0, ip4_1, ip6_0, ip6_1, "
                     + "protocol, client_port, server_port, packet_tx, packet_rx, byte_tx, byte_rx, l4_byte_tx, l4_byte_rx, "
                     + "tcp_flags_bit_0, tcp_flags_bit_1, rtt, rtt_client, rtt_server, srt_sum, srt_count, srt_max, "
-                    + "retrans_tx, retrans_rx, zero_win_tx, zero_win_rx, close_type, status, direction_score, "
+                    + "retrans_tx, retrans_rx, zero_win_tx, zero_win_rx, syn_count, synack_count, retrans_syn, retrans_synack, "
+                    + "ooo_tx, ooo_rx, lost_tx, lost_rx, art_sum, art_count, art_max, mss_0, mss_1, win_scale_0, win_scale_1, "
+                    + "close_type, status, direction_score, "
                     + "l7_protocol, request_domain, l7_request, l7_response, l7_client_error, l7_server_error, l7_server_timeout",
             "start_time, flow_id", Map.of(Field.PROTOCOL, "protocol"));
 

@@ -60,7 +60,10 @@ class LogEndpointsTest {
                 "server_port":53,"packet_tx":1,"packet_rx":1,"byte_tx":80,"byte_rx":120,"l4_byte_tx":null,\
                 "l4_byte_rx":null,"tcp_flags_bit_0":null,"tcp_flags_bit_1":null,"rtt":null,"rtt_client":null,\
                 "rtt_server":null,"srt_sum":null,"srt_count":null,"srt_max":null,"retrans_tx":null,"retrans_rx":null,\
-                "zero_win_tx":null,"zero_win_rx":null,"close_type":5,"status":null,"direction_score":null,\
+                "zero_win_tx":null,"zero_win_rx":null,\
+                "syn_count":null,"synack_count":null,"retrans_syn":null,"retrans_synack":null,"ooo_tx":null,\
+                "ooo_rx":null,"lost_tx":null,"lost_rx":null,"art_sum":null,"art_count":null,"art_max":null,"mss_0":null,\
+                "mss_1":null,"win_scale_0":null,"win_scale_1":null,"close_type":5,"status":null,"direction_score":null,\
                 "l7_protocol":0,"request_domain":null,"l7_request":0,"l7_response":0,"l7_client_error":0,\
                 "l7_server_error":null,"l7_server_timeout":null},\
                 {"flow_id":3,"start_time":"2024-05-01T10:00:04.000001Z","end_time":"2024-05-01T10:00:05.000000Z",\
@@ -68,7 +71,10 @@ class LogEndpointsTest {
                 "client_port":41000,"server_port":443,"packet_tx":3,"packet_rx":2,"byte_tx":300,"byte_rx":200,\
                 "l4_byte_tx":null,"l4_byte_rx":null,"tcp_flags_bit_0":null,"tcp_flags_bit_1":null,"rtt":80.0,\
                 "rtt_client":null,"rtt_server":null,"srt_sum":null,"srt_count":null,"srt_max":null,"retrans_tx":null,\
-                "retrans_rx":null,"zero_win_tx":null,"zero_win_rx":null,"close_type":2,"status":null,\
+                "retrans_rx":null,"zero_win_tx":null,"zero_win_rx":null,\
+                "syn_count":null,"synack_count":null,"retrans_syn":null,"retrans_synack":null,"ooo_tx":null,\
+                "ooo_rx":null,"lost_tx":null,"lost_rx":null,"art_sum":null,"art_count":null,"art_max":null,"mss_0":null,\
+                "mss_1":null,"win_scale_0":null,"win_scale_1":null,"close_type":2,"status":null,\
                 "direction_score":null,"l7_protocol":0,"request_domain":null,"l7_request":1,"l7_response":1,\
                 "l7_client_error":0,"l7_server_error":null,"l7_server_timeout":null}]}""");
     }

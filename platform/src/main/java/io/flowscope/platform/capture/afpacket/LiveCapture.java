@@ -1,7 +1,6 @@
 package io.flowscope.platform.capture.afpacket;
 
 import io.flowscope.platform.pipeline.Pipeline;
-import io.flowscope.platform.pipeline.PipelineSettings;
 import io.flowscope.platform.pipeline.Pipelines;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -48,7 +47,7 @@ public final class LiveCapture implements AutoCloseable {
         AfPacketRing ring = AfPacketRing.open(interfaceName, settings, filter);
         Pipeline pipeline;
         try {
-            pipeline = pipelines.open("capture " + interfaceName, PipelineSettings.forLive());
+            pipeline = pipelines.open("capture " + interfaceName, pipelines.liveSettings());
         } catch (java.sql.SQLException | RuntimeException e) {
             ring.close();
             throw e;
