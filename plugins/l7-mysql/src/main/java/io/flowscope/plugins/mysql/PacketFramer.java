@@ -1,6 +1,7 @@
 package io.flowscope.plugins.mysql;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Cuts one direction's bytes into MySQL packets (3-byte length, 1-byte sequence id, payload) wherever the chunks
@@ -79,12 +80,21 @@ final class PacketFramer {
                 if (headerBytes == 0) {
                     startTs = ts;
                 }
-                while (headerBytes < 4 && p < limit) {
-                    header |= (data.get(p++) & 0xff) << (8 * headerBytes);
-                    headerBytes++;
-                }
-                if (headerBytes < 4) {
-                    return;
+                if (headerBytes == 0 && limit - p >= 4) {
+                    // the usual case, a whole header in the chunk: one load, not four (a result's rows are
+                    // packets of a few bytes each, so this loop runs once per row)
+                    int h = data.getInt(p);
+                    header = data.order() == ByteOrder.LITTLE_ENDIAN ? h : Integer.reverseBytes(h);
+                    p += 4;
+                    headerBytes = 4;
+                } else {
+                    while (headerBytes < 4 && p < limit) {
+                        header |= (data.get(p++) & 0xff) << (8 * headerBytes);
+                        headerBytes++;
+                    }
+                    if (headerBytes < 4) {
+                        return;
+                    }
                 }
                 length = header & Wire.MAX_PACKET;
                 seq = header >>> 24;
@@ -113,7 +123,11 @@ final class PacketFramer {
                 if (keptLen + c > kept.length) {
                     kept = java.util.Arrays.copyOf(kept, Math.min(capacity, Math.max(keptLen + c, 2 * kept.length)));
                 }
-                data.get(p, kept, keptLen, c);
+                if (c == 1) {
+                    kept[keptLen] = data.get(p); // a row keeps one byte: no bulk copy for it
+                } else {
+                    data.get(p, kept, keptLen, c);
+                }
                 keptLen += c;
             }
             p += n;
