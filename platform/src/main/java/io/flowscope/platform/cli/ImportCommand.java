@@ -134,7 +134,7 @@ final class ImportCommand implements Callable<Integer> {
 
     private boolean viaServer(URI server, List<FileSummary> summaries) throws IOException, InterruptedException {
         if (maxFlows != null) {
-            err.println("flowscope import: --max-flows is not used: the server at " + server + " imports with its own bounds");
+            err.println("flowscope import: --max-flows is not used: the server at " + server + " imports with its own bounds (its flowscope.flow.max-flows)");
         }
         if (!pluginsDirs.isEmpty()) {
             err.println("flowscope import: --plugins-dir is not used: the server at " + server + " parses with its own "
